@@ -1,0 +1,58 @@
+# mailab: four programs at the top level, their shared modules in lib/.
+#   make            build the programs
+#   make test       unit, dialogue and end-to-end tests
+#   make asan       build and test everything with ASan and UBSan
+#   make bench      the benchmark against the real peers that are installed
+#   make demo       the whole journey of one mail, in one terminal
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Wpedantic
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_DARWIN_C_SOURCE -Ilib
+PREFIX  ?= /usr/local
+
+PROGS    := $(basename $(wildcard smtp_server.c pop_server.c mail_send.c pop_client.c))
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:.c=.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT     := $(UNIT_SRC:.c=)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOLS    := $(TOOL_SRC:.c=)
+
+all: $(PROGS)
+
+lib/libmailab.a: $(LIB_OBJ)
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(LIB_OBJ): $(wildcard lib/*.h)
+
+$(PROGS): %: %.c lib/libmailab.a $(wildcard lib/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< lib/libmailab.a $(LDFLAGS)
+
+tests/unit/%: tests/unit/%.c lib/libmailab.a tests/unit/check.h $(wildcard lib/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< lib/libmailab.a $(LDFLAGS)
+
+tests/tools/%: tests/tools/%.c lib/libmailab.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< lib/libmailab.a $(LDFLAGS)
+
+test: all $(UNIT) $(TOOLS)
+	@sh tests/run.sh
+
+asan:
+	$(MAKE) clean
+	$(MAKE) CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" test
+
+bench: all $(TOOLS)
+	@sh tests/bench.sh
+
+demo: all
+	@sh scripts/demo.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin
+	cp $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -f $(PROGS) $(LIB_OBJ) lib/libmailab.a $(UNIT) $(TOOLS)
+
+.PHONY: all test asan bench demo install clean

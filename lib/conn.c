@@ -1,0 +1,258 @@
+/* conn: the line reader, line writer and trace.  See conn.h. */
+#include "conn.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The one piece of global state: set from a signal handler. */
+static volatile sig_atomic_t stop_requested;
+
+void conn_request_stop(void)
+{
+	stop_requested = 1;
+}
+
+bool conn_stop_requested(void)
+{
+	return stop_requested != 0;
+}
+
+void conn_init(struct conn *c, int rfd, int wfd, int timeout_s, bool trace,
+               enum conn_role role)
+{
+	memset(c, 0, offsetof(struct conn, rbuf));
+	c->rfd = rfd;
+	c->wfd = wfd;
+	c->timeout_ms = timeout_s > 0 ? timeout_s * 1000 : -1;
+	c->trace = trace;
+	c->in_tag = role == CONN_SERVER ? "C: " : "S: ";
+	c->out_tag = role == CONN_SERVER ? "S: " : "C: ";
+}
+
+void conn_trace(const struct conn *c, const char *tag, const char *p,
+                size_t n)
+{
+	char line[CONN_BUF + 8];
+	size_t k = 0;
+
+	if (!c->trace)
+		return;
+	if (n > 0 && p[n - 1] == '\n')
+		n--;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (n > CONN_BUF)
+		n = CONN_BUF;
+	k = strlen(tag);
+	memcpy(line, tag, k);
+	memcpy(line + k, p, n);
+	line[k + n] = '\n';
+	fwrite(line, 1, k + n + 1, stderr); /* one write: lines stay whole */
+}
+
+/* Wait until fd is ready; 1 ready, 0 timeout, -1 error, -2 stop. */
+static int wait_fd(struct conn *c, int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int rc;
+
+	for (;;) {
+		if (stop_requested)
+			return -2;
+		rc = poll(&p, 1, c->timeout_ms);
+		if (rc >= 0)
+			return rc;
+		if (errno != EINTR) {
+			c->err = errno;
+			return -1;
+		}
+	}
+}
+
+/* Refill rbuf; returns bytes read, 0 at EOF, or a negative status. */
+static long fill(struct conn *c)
+{
+	ssize_t n;
+	int w;
+
+	if (c->wlen > 0 && conn_flush(c) < 0)
+		return -CONN_ERROR;
+	if (c->rpos == c->rlen)
+		c->rpos = c->rlen = 0;
+	w = wait_fd(c, c->rfd, POLLIN);
+	if (w == 0)
+		return -CONN_TIMEOUT;
+	if (w == -2)
+		return -CONN_STOP;
+	if (w < 0)
+		return -CONN_ERROR;
+	do
+		n = read(c->rfd, c->rbuf + c->rlen, sizeof c->rbuf - c->rlen);
+	while (n < 0 && errno == EINTR && !stop_requested);
+	if (n < 0) {
+		c->err = errno;
+		return errno == EINTR ? -CONN_STOP : -CONN_ERROR;
+	}
+	if (!c->saw_cr && memchr(c->rbuf + c->rlen, '\r', (size_t)n))
+		c->saw_cr = true;
+	c->rlen += (size_t)n;
+	return n;
+}
+
+enum conn_status conn_read_line(struct conn *c, char *buf, size_t cap,
+                                size_t *len)
+{
+	size_t got = 0;
+
+	*len = 0;
+	while (got < cap) {
+		if (c->rpos == c->rlen) {
+			long n = fill(c);
+			if (n < 0)
+				return (enum conn_status)-n;
+			if (n == 0)
+				return CONN_EOF;
+		}
+		size_t avail = c->rlen - c->rpos, want = cap - got;
+		size_t take = avail < want ? avail : want;
+		unsigned char *start = c->rbuf + c->rpos;
+		unsigned char *lf = memchr(start, '\n', take);
+		if (lf)
+			take = (size_t)(lf - start) + 1;
+		memcpy(buf + got, start, take);
+		got += take;
+		c->rpos += take;
+		if (lf) {
+			*len = got;
+			conn_trace(c, c->in_tag, buf, got);
+			c->mid_line = false;
+			return CONN_LINE;
+		}
+	}
+	*len = got;
+	conn_trace(c, c->in_tag, buf, got);
+	c->mid_line = true;
+	return CONN_PART;
+}
+
+enum conn_status conn_read_command(struct conn *c, char *buf, size_t max,
+                                   size_t *len, enum conn_ending *ending)
+{
+	enum conn_status st;
+	size_t n;
+
+	st = conn_read_line(c, buf, max, &n);
+	if (st == CONN_PART) {
+		bool trace = c->trace; /* a flood is not worth tracing */
+		c->trace = false;
+		do
+			st = conn_read_line(c, buf, max, &n);
+		while (st == CONN_PART);
+		c->trace = trace;
+		buf[0] = '\0';
+		return st == CONN_LINE ? CONN_TOOLONG : st;
+	}
+	if (st != CONN_LINE)
+		return st;
+	n--; /* the LF */
+	*ending = END_LF;
+	if (n > 0 && buf[n - 1] == '\r') {
+		n--;
+		*ending = END_CRLF;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return CONN_LINE;
+}
+
+int conn_flush(struct conn *c)
+{
+	size_t off = 0;
+
+	while (off < c->wlen) {
+		int w = wait_fd(c, c->wfd, POLLOUT);
+		if (w <= 0) {
+			if (w == 0)
+				c->err = ETIMEDOUT;
+			c->wlen = 0;
+			return -1;
+		}
+		ssize_t n = write(c->wfd, c->wbuf + off, c->wlen - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			c->err = errno;
+			c->wlen = 0;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	c->wlen = 0;
+	return 0;
+}
+
+int conn_write(struct conn *c, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n > 0) {
+		if (c->wlen == sizeof c->wbuf && conn_flush(c) < 0)
+			return -1;
+		size_t room = sizeof c->wbuf - c->wlen;
+		size_t k = n < room ? n : room;
+		memcpy(c->wbuf + c->wlen, s, k);
+		c->wlen += k;
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+int conn_send_line(struct conn *c, const char *line, size_t len)
+{
+	conn_trace(c, c->out_tag, line, len);
+	if (conn_write(c, line, len) < 0 || conn_write(c, "\r\n", 2) < 0)
+		return -1;
+	return 0;
+}
+
+int conn_printf(struct conn *c, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= sizeof line)
+		n = sizeof line - 1;
+	return conn_send_line(c, line, (size_t)n);
+}
+
+const char *conn_status_text(const struct conn *c, enum conn_status st)
+{
+	switch (st) {
+	case CONN_LINE:
+	case CONN_PART:
+		return "ok";
+	case CONN_TOOLONG:
+		return "line too long";
+	case CONN_EOF:
+		return "connection closed by peer";
+	case CONN_TIMEOUT:
+		return "timed out";
+	case CONN_STOP:
+		return "stopping on signal";
+	case CONN_ERROR:
+		break;
+	}
+	return c->err ? strerror(c->err) : "I/O error";
+}

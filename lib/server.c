@@ -1,0 +1,219 @@
+/* server: listen, fork a session per client, stop on a signal. */
+#include "server.h"
+#include "conn.h"
+#include "util.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+/* Signal handlers may only touch these. */
+static volatile sig_atomic_t stopping;
+static pid_t helper_pid; /* set in the parent, inherited by sessions */
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	conn_request_stop();
+}
+
+static void on_child(int sig)
+{
+	(void)sig; /* only here to interrupt poll(); reaping is in the loop */
+}
+
+static void set_handler(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL); /* no SA_RESTART: poll() must wake */
+}
+
+void server_session_signals(void)
+{
+	set_handler(SIGINT, on_stop);
+	set_handler(SIGTERM, on_stop);
+	set_handler(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void server_wake_helper(void)
+{
+	if (helper_pid > 0)
+		kill(helper_pid, SIGUSR1);
+}
+
+static pid_t start_helper(const struct server_config *cfg, int *fds, int n)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+		server_session_signals();
+		cfg->helper(cfg->ctx);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* Tell a client we are full, without letting it hold us up. */
+static void refuse_busy(const struct server_config *cfg, int fd,
+                        const char *peer)
+{
+	char line[256];
+	int n = snprintf(line, sizeof line, "%s\r\n", cfg->busy_reply);
+
+	ssize_t w = write(fd, line, (size_t)n); /* one try: never block */
+	(void)w;
+	close(fd);
+	log_event(peer, "refused: %lu clients already connected",
+	          cfg->max_clients);
+}
+
+/* The session processes, so that stopping signals exactly them. */
+struct kids {
+	pid_t *pid;
+	unsigned long cap, n;
+};
+
+static void start_session(const struct server_config *cfg, int cfd,
+                          const char *peer, int *fds, int n,
+                          struct kids *k)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		log_event(peer, "cannot fork: %s", strerror(errno));
+		close(cfd);
+		return;
+	}
+	if (pid == 0) {
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+		server_session_signals();
+		cfg->session(cfd, cfd, peer, cfg->ctx);
+		_exit(0);
+	}
+	k->pid[k->n++] = pid;
+	close(cfd);
+}
+
+/* Reap finished children; restart the helper if it died unasked. */
+static void reap(const struct server_config *cfg, struct kids *k, int *fds,
+                 int nfds)
+{
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == helper_pid) {
+			helper_pid = stopping ? 0 : start_helper(cfg, fds, nfds);
+			continue;
+		}
+		for (unsigned long i = 0; i < k->n; i++)
+			if (k->pid[i] == pid) {
+				k->pid[i] = k->pid[--k->n];
+				break;
+			}
+	}
+}
+
+static int listen_all(const struct server_config *cfg, int *fds, unsigned *port)
+{
+	char err[NET_ERR_LEN];
+	int n = 0, k;
+
+	if (cfg->nbind == 0) {
+		n = net_listen(err, NULL, port, fds, NET_MAX_LISTEN);
+		if (n < 0)
+			die(*port < 1024 && *port != 0 ? EX_NOPERM : EX_UNAVAILABLE,
+			    "%s", err);
+		return n;
+	}
+	for (size_t i = 0; i < cfg->nbind; i++) {
+		k = net_listen(err, cfg->binds[i], port, fds + n,
+		               NET_MAX_LISTEN - n);
+		if (k < 0)
+			die(EX_UNAVAILABLE, "%s", err);
+		n += k;
+	}
+	return n;
+}
+
+int server_run(const struct server_config *cfg)
+{
+	struct pollfd pfd[NET_MAX_LISTEN];
+	int fds[NET_MAX_LISTEN], n;
+	unsigned port = cfg->port;
+	struct kids kids = { NULL, cfg->max_clients, 0 };
+	char err[NET_ERR_LEN], peer[NET_PEER_LEN];
+
+	kids.pid = calloc(kids.cap ? kids.cap : 1, sizeof *kids.pid);
+	if (kids.pid == NULL)
+		die(EX_OSERR, "out of memory for %lu clients", kids.cap);
+
+	signal(SIGPIPE, SIG_IGN);
+	set_handler(SIGINT, on_stop);
+	set_handler(SIGTERM, on_stop);
+	set_handler(SIGCHLD, on_child);
+	n = listen_all(cfg, fds, &port);
+	for (int i = 0; i < n; i++) {
+		pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+	}
+	log_event(NULL, "listening on %s port %u%s",
+	          cfg->nbind ? "the -b addresses" : "127.0.0.1 and ::1", port,
+	          n > 1 || cfg->nbind ? "" : " (IPv4 only)");
+	if (cfg->helper)
+		helper_pid = start_helper(cfg, fds, n);
+	while (!stopping) {
+		reap(cfg, &kids, fds, n);
+		if (poll(pfd, (nfds_t)n, -1) < 0)
+			continue; /* EINTR: a child ended or we are stopping */
+		for (int i = 0; i < n && !stopping; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			int cfd = net_accept(err, fds[i], peer);
+			if (cfd < 0)
+				continue;
+			reap(cfg, &kids, fds, n);
+			if (kids.n >= kids.cap) {
+				refuse_busy(cfg, cfd, peer);
+				continue;
+			}
+			start_session(cfg, cfd, peer, fds, n, &kids);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	log_event(NULL, "stopping: ending %lu session(s)", kids.n);
+	for (unsigned long i = 0; i < kids.n; i++)
+		kill(kids.pid[i], SIGTERM);
+	if (helper_pid > 0)
+		kill(helper_pid, SIGTERM);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	free(kids.pid);
+	log_event(NULL, "stopped");
+	return 0;
+}
+
+int server_stdio(const struct server_config *cfg)
+{
+	char peer[NET_PEER_LEN];
+
+	server_session_signals();
+	net_peer_name(0, peer);
+	cfg->session(0, 1, peer, cfg->ctx);
+	return 0;
+}

@@ -1,0 +1,42 @@
+/*
+ * server: the accept loop both servers share.  It listens (loopback on
+ * both stacks unless -b says otherwise), forks one process per session
+ * so that one client's trouble never touches another's, enforces
+ * --max-clients, and stops cleanly on SIGINT/SIGTERM.
+ */
+#ifndef MAILAB_SERVER_H
+#define MAILAB_SERVER_H
+
+#include <stddef.h>
+
+#include "net.h"
+
+/* Runs one session in a child process: read rfd, write wfd. */
+typedef void (*session_fn)(int rfd, int wfd, const char *peer, void *ctx);
+
+struct server_config {
+	const char *binds[NET_MAX_LISTEN]; /* -b; none: 127.0.0.1 and ::1 */
+	size_t nbind;
+	unsigned port;
+	unsigned long max_clients;
+	const char *busy_reply; /* sent (with CRLF) when at max_clients */
+	session_fn session;
+	void *ctx;
+	/* Optional: a helper process kept alive beside the sessions
+	 * (the relay's queue runner).  It should return when asked to stop. */
+	void (*helper)(void *ctx);
+};
+
+/* Listen and serve until SIGINT/SIGTERM.  Returns a <sysexits.h> code. */
+int server_run(const struct server_config *cfg);
+
+/* One session on stdin/stdout, inetd style (--stdio). */
+int server_stdio(const struct server_config *cfg);
+
+/* Install the stop handlers a session process needs. */
+void server_session_signals(void);
+
+/* Signal the helper process (e.g. "new mail queued"); no-op without one. */
+void server_wake_helper(void);
+
+#endif

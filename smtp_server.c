@@ -1,0 +1,968 @@
+/*
+ * smtp_server: the receiving side of the lab — an SMTP server (RFC 5321)
+ * that stores every accepted message in a Maildir, one file per
+ * recipient.
+ *
+ * Covers: RFC 5321 (HELO, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT,
+ * VRFY, HELP; reply codes of 4.2 and 4.3.2; limits of 4.5.3.1), SIZE
+ * (RFC 1870), 8BITMIME (RFC 6152), PIPELINING (RFC 2920),
+ * ENHANCEDSTATUSCODES (RFC 2034, 3463), SMTPUTF8 (RFC 6531), AUTH PLAIN
+ * and LOGIN (RFC 4954, 4616).  Leaves out: STARTTLS (the lab shows the
+ * clear text on purpose), CHUNKING, DSN parameters, EXPN.
+ *
+ * One session, from accept() to QUIT, is smtp_session() below: read a
+ * command line, look its verb up in the command table, check the state,
+ * run the handler.  DATA is read by data_read() in the same process.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "address.h"
+#include "base64.h"
+#include "conn.h"
+#include "maildir.h"
+#include "message.h"
+#include "net.h"
+#include "server.h"
+#include "users.h"
+#include "util.h"
+
+#define SMTP_CMD_MAX 512           /* RFC 5321 4.5.3.1.4, CRLF included */
+#define SMTP_RCPT_MAX 100          /* RFC 5321 4.5.3.1.8: at least 100 */
+#define SMTP_ERRORS_MAX 10         /* bad commands in a row, then 421 */
+#define SMTP_HOPS_MAX 30           /* Received: headers: a mail loop */
+#define SMTP_DEFAULT_SIZE 10485760 /* 10 MiB, advertised in SIZE */
+#define SMTP_DEFAULT_TIMEOUT 300   /* RFC 5321 4.5.3.2.7: 5 minutes */
+#define SMTP_DOMAINS_MAX 16
+
+/* What the command line set; shared read-only by every session. */
+struct smtp_config {
+	const char *maildir;
+	char hostname[256];
+	unsigned long max_size;
+	int timeout;
+	const char *users_file;  /* AUTH checks it; -U also checks RCPT */
+	bool check_rcpt;         /* -U given: unknown users get 550 5.1.1 */
+	bool auth_required;
+	bool strict_crlf;
+	bool pipelining, eightbit, esmtp;
+	bool verbose;
+	const char *domains[SMTP_DOMAINS_MAX];
+	size_t ndomain;
+};
+
+/* RFC 5321 4.1.4: the order of commands, as states. */
+enum state {
+	ST_INIT = 1 << 0, /* connected, no HELO/EHLO yet */
+	ST_READY = 1 << 1, /* greeted: MAIL may start a transaction */
+	ST_MAIL = 1 << 2, /* MAIL accepted, no recipient yet */
+	ST_RCPT = 1 << 3, /* at least one recipient: DATA may follow */
+	ST_QUIT = 1 << 4  /* the session is over */
+};
+#define ST_ANY (ST_INIT | ST_READY | ST_MAIL | ST_RCPT)
+
+struct session {
+	const struct smtp_config *cfg;
+	struct conn conn;
+	const char *peer;
+	char peer_addr[NET_PEER_LEN];
+	enum state state;
+	bool esmtp, authenticated, smtputf8, body_8bit;
+	unsigned errors; /* bad commands in a row */
+	enum conn_ending ending; /* how the last command line ended */
+	char helo[256];
+	char user[ADDR_MAX + 1];
+	char from[ADDR_MAX + 1];
+	char rcpt[SMTP_RCPT_MAX][ADDR_MAX + 1];
+	char box[SMTP_RCPT_MAX][MAILDIR_BOX_MAX + 1];
+	size_t nrcpt, nbox;
+	char line[SMTP_CMD_MAX + 1];
+};
+
+/* ---- replies: every server line goes out through reply() ---- */
+
+static void reply(struct session *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static void reply(struct session *s, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	conn_printf(&s->conn, "%s", text);
+	/* 4xx/5xx answers to commands count towards the 421 below. */
+	if (text[0] == '5' || (text[0] == '4' && text[1] != '2'))
+		s->errors++;
+	else
+		s->errors = 0;
+}
+
+static void set_state(struct session *s, enum state next)
+{
+	static const char *const names[] = { "INIT", "READY", "MAIL", "RCPT",
+		                             "QUIT" };
+	if (s->cfg->verbose && next != s->state) {
+		int i = 0;
+		while ((1 << i) != (int)next)
+			i++;
+		fprintf(stderr, "   (state %s)\n", names[i]);
+	}
+	s->state = next;
+}
+
+/* Forget the envelope (RSET, HELO, end of DATA): RFC 5321 4.1.1.5. */
+static void reset_transaction(struct session *s)
+{
+	s->from[0] = '\0';
+	s->nrcpt = s->nbox = 0;
+	s->smtputf8 = s->body_8bit = false;
+	if (s->state & (ST_MAIL | ST_RCPT))
+		set_state(s, ST_READY);
+}
+
+/* ---- the commands ---- */
+
+/* "HELO name" / "EHLO name": greet, and say which extensions we have. */
+static void greet(struct session *s, const char *arg, bool esmtp)
+{
+	if (*arg == '\0') {
+		reply(s, "501 5.5.4 Syntax: %s hostname", esmtp ? "EHLO" : "HELO");
+		return;
+	}
+	str_copy(s->helo, arg, sizeof s->helo);
+	s->esmtp = esmtp;
+	reset_transaction(s);
+	set_state(s, ST_READY);
+	log_event(s->peer, "%s %s", esmtp ? "EHLO" : "HELO", s->helo);
+}
+
+static void cmd_helo(struct session *s, char *arg)
+{
+	greet(s, arg, false);
+	if (s->state == ST_READY)
+		reply(s, "250 %s Hello %s [%s]", s->cfg->hostname, s->helo,
+		      s->peer_addr);
+}
+
+static void cmd_ehlo(struct session *s, char *arg)
+{
+	const struct smtp_config *c = s->cfg;
+
+	if (!c->esmtp) {
+		reply(s, "502 5.5.1 EHLO not supported here, use HELO");
+		return;
+	}
+	greet(s, arg, true);
+	if (s->state != ST_READY)
+		return;
+	/* C: EHLO client.example   S: 250-... one line per extension */
+	conn_printf(&s->conn, "250-%s Hello %s [%s]", c->hostname, s->helo,
+	            s->peer_addr);
+	conn_printf(&s->conn, "250-SIZE %lu", c->max_size);
+	if (c->eightbit)
+		conn_printf(&s->conn, "250-8BITMIME");
+	if (c->pipelining)
+		conn_printf(&s->conn, "250-PIPELINING");
+	conn_printf(&s->conn, "250-ENHANCEDSTATUSCODES");
+	conn_printf(&s->conn, "250-SMTPUTF8");
+	conn_printf(&s->conn, "250-HELP");
+	reply(s, "250 AUTH PLAIN LOGIN");
+}
+
+/* One MAIL parameter (RFC 5321 4.1.2 esmtp-param).  0, or -1 replied. */
+static int mail_param(struct session *s, char *p)
+{
+	char *value = strchr(p, '=');
+	unsigned long size;
+
+	if (value)
+		*value++ = '\0';
+	if (str_ncase_eq(p, "SIZE", 5) && value) {
+		/* RFC 1870 6.1: refuse now what DATA would refuse later. */
+		if (parse_ulong(value, (unsigned long)-1, &size) < 0) {
+			reply(s, "501 5.5.4 Bad SIZE value");
+			return -1;
+		}
+		if (size > s->cfg->max_size) {
+			reply(s, "552 5.3.4 Message size exceeds fixed limit "
+			         "of %lu octets", s->cfg->max_size);
+			return -1;
+		}
+		return 0;
+	}
+	if (str_ncase_eq(p, "BODY", 5) && value && s->cfg->eightbit &&
+	    (str_ncase_eq(value, "7BIT", 5) ||
+	     str_ncase_eq(value, "8BITMIME", 9))) {
+		s->body_8bit = value[0] == '8';
+		return 0;
+	}
+	if (str_ncase_eq(p, "SMTPUTF8", 9) && !value) {
+		s->smtputf8 = true; /* RFC 6531 3.4 */
+		return 0;
+	}
+	if (str_ncase_eq(p, "AUTH", 5) && value)
+		return 0; /* RFC 4954 5: accepted and not used */
+	reply(s, "555 5.5.4 Unsupported parameter %s", p);
+	return -1;
+}
+
+/* Split " A B=c" into parameters and check each; 0 or -1 (replied). */
+static int mail_params(struct session *s, char *rest)
+{
+	char *p;
+
+	while ((p = strsep(&rest, " ")) != NULL) {
+		if (*p == '\0')
+			continue;
+		if (!s->esmtp) {
+			reply(s, "555 5.5.4 Parameters need EHLO");
+			return -1;
+		}
+		if (mail_param(s, p) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Reply to an address that did not parse; 501 or 553 as RFC 5321 says. */
+static void bad_address(struct session *s, enum addr_error e,
+                        const char *which)
+{
+	if (e == ADDR_NON_ASCII)
+		reply(s, "553 5.6.7 Non-ASCII address needs SMTPUTF8");
+	else if (e == ADDR_TOO_LONG)
+		reply(s, "501 5.1.3 %s address too long", which);
+	else
+		reply(s, "501 5.1.7 Bad %s address syntax", which);
+}
+
+/* "MAIL FROM:<path> [params]": start a transaction (RFC 5321 4.1.1.2). */
+static void cmd_mail(struct session *s, char *arg)
+{
+	const char *rest;
+	char path[ADDR_MAX + 1];
+	enum addr_error e;
+	bool utf8 = strstr(arg, " SMTPUTF8") || strstr(arg, " smtputf8");
+
+	if (!str_ncase_eq(arg, "FROM:", 5)) {
+		reply(s, "501 5.5.4 Syntax: MAIL FROM:<address>");
+		return;
+	}
+	if (s->cfg->auth_required && !s->authenticated) {
+		reply(s, "530 5.7.0 Authentication required");
+		return;
+	}
+	e = addr_parse_path(arg + 5, path, &rest, utf8);
+	if (e != ADDR_OK) {
+		bad_address(s, e, "sender");
+		return;
+	}
+	s->smtputf8 = s->body_8bit = false;
+	if (mail_params(s, (char *)rest) < 0)
+		return;
+	str_copy(s->from, path, sizeof s->from);
+	set_state(s, ST_MAIL);
+	reply(s, "250 2.1.0 Sender <%s> ok", s->from);
+	log_event(s->peer, "MAIL FROM:<%s>", s->from);
+}
+
+static bool local_domain(const struct smtp_config *c, const char *domain)
+{
+	if (c->ndomain == 0 || domain[0] == '\0')
+		return true;
+	for (size_t i = 0; i < c->ndomain; i++)
+		if (str_ncase_eq(domain, c->domains[i], ADDR_DOMAIN_MAX + 1))
+			return true;
+	return false;
+}
+
+/* Decide whether a parsed recipient is deliverable; 0 or -1 (replied). */
+static int check_rcpt(struct session *s, const char *path, char *box)
+{
+	char local[ADDR_LOCAL_MAX + 1], domain[ADDR_DOMAIN_MAX + 1];
+	char pass[USERS_LINE_MAX];
+
+	if (addr_split(path, local, domain) < 0 ||
+	    maildir_box_name(local, strlen(local), box) < 0) {
+		reply(s, "553 5.1.3 Mailbox name not allowed: <%s>", path);
+		return -1;
+	}
+	if (!local_domain(s->cfg, domain)) {
+		reply(s, "550 5.7.1 Relaying denied: <%s> is not local", path);
+		return -1;
+	}
+	if (s->cfg->check_rcpt &&
+	    users_lookup(s->cfg->users_file, box, pass, sizeof pass) != 1) {
+		reply(s, "550 5.1.1 <%s>: no such user here", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* "RCPT TO:<path>": add a recipient (RFC 5321 4.1.1.3). */
+static void cmd_rcpt(struct session *s, char *arg)
+{
+	const char *rest;
+	char path[ADDR_MAX + 1], box[MAILDIR_BOX_MAX + 1];
+	enum addr_error e;
+	size_t i;
+
+	if (!str_ncase_eq(arg, "TO:", 3)) {
+		reply(s, "501 5.5.4 Syntax: RCPT TO:<address>");
+		return;
+	}
+	e = addr_parse_path(arg + 3, path, &rest, s->smtputf8);
+	if (e == ADDR_OK && path[0] == '\0')
+		e = ADDR_SYNTAX; /* <> is a sender only */
+	if (e != ADDR_OK) {
+		bad_address(s, e, "recipient");
+		return;
+	}
+	if (*rest != '\0') {
+		reply(s, "555 5.5.4 RCPT parameters are not supported");
+		return;
+	}
+	if (s->nrcpt == SMTP_RCPT_MAX) {
+		reply(s, "452 4.5.3 Too many recipients");
+		return;
+	}
+	if (check_rcpt(s, path, box) < 0)
+		return;
+	str_copy(s->rcpt[s->nrcpt++], path, ADDR_MAX + 1);
+	for (i = 0; i < s->nbox && strcmp(s->box[i], box) != 0; i++)
+		;
+	if (i == s->nbox) /* one copy per mailbox, however it was named */
+		str_copy(s->box[s->nbox++], box, MAILDIR_BOX_MAX + 1);
+	set_state(s, ST_RCPT);
+	reply(s, "250 2.1.5 Recipient <%s> ok", path);
+	log_event(s->peer, "RCPT TO:<%s> (mailbox %s)", path, box);
+}
+
+/* ---- DATA: read the message and deliver it ---- */
+
+/* What data_read() found while streaming the message to disk. */
+struct data_result {
+	enum conn_status status;   /* CONN_LINE when the end was seen */
+	unsigned long long octets; /* as received, dot-stuffing undone */
+	bool too_big, bare_lf;
+	unsigned hops;             /* Received: headers in the message */
+};
+
+/* Is this fragment, at the start of a line, the end of the data? */
+static bool data_end(const struct session *s, const char *p, size_t n,
+                     enum conn_ending prev)
+{
+	/* RFC 5321 4.1.1.4: <CRLF>.<CRLF>.  A bare-LF ending counts only in a
+	 * session that has never sent a CR (typed with nc): anything else
+	 * would let a message smuggle a second one (CVE-2023-51766). */
+	if (prev == END_CRLF && n == 3 && memcmp(p, ".\r\n", 3) == 0)
+		return true;
+	return !s->conn.saw_cr && prev == END_LF && n == 2 &&
+	       memcmp(p, ".\n", 2) == 0;
+}
+
+/* Write one fragment: un-stuff a leading dot, store the line as LF. */
+static void data_store(struct maildir_delivery *d, struct data_result *r,
+                       const char *p, size_t n, enum conn_ending prev,
+                       enum conn_ending end, unsigned long max)
+{
+	if (prev != END_NONE && n > 0 && p[0] == '.') {
+		p++; /* RFC 5321 4.5.2: transparency */
+		n--;
+	}
+	if (end == END_CRLF)
+		n -= 2;
+	else if (end == END_LF)
+		n -= 1;
+	r->octets += n + (end != END_NONE);
+	if (r->octets > max)
+		r->too_big = true;
+	if (r->too_big)
+		return; /* keep reading to the end, store nothing more */
+	maildir_write(d, p, n);
+	if (end != END_NONE)
+		maildir_write(d, "\n", 1);
+}
+
+/*
+ * Read the message up to its end, streaming it into d.  Memory stays at
+ * one fragment whatever the size: a 1 MiB line arrives in pieces.
+ */
+static void data_read(struct session *s, struct maildir_delivery *d,
+                      struct data_result *r)
+{
+	char frag[CONN_BUF];
+	enum conn_ending prev = s->ending, end;
+	bool headers = true, held_cr = false;
+	size_t n;
+
+	memset(r, 0, sizeof *r);
+	for (;;) {
+		r->status = conn_read_line(&s->conn, frag, sizeof frag, &n);
+		if (r->status != CONN_LINE && r->status != CONN_PART)
+			return;
+		if (held_cr) { /* a CR ended the last fragment */
+			held_cr = false;
+			if (n == 1 && frag[0] == '\n') {
+				prev = END_CRLF;
+				maildir_write(d, "\n", 1);
+				r->octets++;
+				continue;
+			}
+			data_store(d, r, "\r", 1, END_NONE, END_NONE, s->cfg->max_size);
+		}
+		if (prev != END_NONE && data_end(s, frag, n, prev))
+			return;
+		if (r->status == CONN_PART) {
+			end = END_NONE;
+			if (frag[n - 1] == '\r') { /* its LF may come next */
+				held_cr = true;
+				n--;
+			}
+		} else {
+			end = n >= 2 && frag[n - 2] == '\r' ? END_CRLF : END_LF;
+		}
+		if (end == END_LF)
+			r->bare_lf = true;
+		if (headers && prev != END_NONE) {
+			if (n <= 2 && end != END_NONE && (frag[0] == '\n' || frag[0] == '\r'))
+				headers = false;
+			else if (n > 9 && str_ncase_eq(frag, "Received:", 9))
+				r->hops++;
+		}
+		data_store(d, r, frag, n, prev, end, s->cfg->max_size);
+		prev = end;
+	}
+}
+
+/* The Return-Path and Received headers every delivery prepends. */
+static void trace_headers(struct session *s, struct maildir_delivery *d,
+                          const char *id)
+{
+	char date[MSG_DATE_LEN], head[2048];
+	const char *proto = s->smtputf8 ? "UTF8SMTP"
+	                    : s->esmtp  ? "ESMTP"
+	                                : "SMTP";
+	int n;
+
+	msg_date(date, sizeof date, time(NULL));
+	/* RFC 5321 4.4: "from" the client, "by" us, "with", "id", "for". */
+	n = snprintf(head, sizeof head,
+	             "Return-Path: <%s>\n"
+	             "Received: from %s (%s [%s])\n"
+	             "\tby %s (mailab) with %s%s id %s%s%s%s;\n"
+	             "\t%s\n",
+	             s->from, s->helo, s->helo, s->peer_addr, s->cfg->hostname,
+	             proto, s->authenticated ? "A" : "", id,
+	             s->nrcpt == 1 ? "\n\tfor <" : "",
+	             s->nrcpt == 1 ? s->rcpt[0] : "", s->nrcpt == 1 ? ">" : "",
+	             date);
+	maildir_write(d, head, (size_t)n < sizeof head ? (size_t)n : sizeof head - 1);
+}
+
+/* Reply to the end of DATA: 250 only when every copy is on disk. */
+static void data_finish(struct session *s, struct maildir_delivery *d,
+                        const struct data_result *r, const char *id)
+{
+	char err[MAILDIR_ERR_LEN];
+	const char *boxes[SMTP_RCPT_MAX];
+
+	if (r->too_big || r->bare_lf || r->hops > SMTP_HOPS_MAX) {
+		maildir_abort(d);
+		if (r->too_big)
+			reply(s, "552 5.3.4 Message size exceeds fixed limit of "
+			         "%lu octets", s->cfg->max_size);
+		else if (r->bare_lf)
+			reply(s, "550 5.6.0 Bare LF in message: use CRLF");
+		else
+			reply(s, "554 5.4.6 Too many hops (%u Received: headers): "
+			         "mail loop?", r->hops);
+		log_event(s->peer, "message %s refused", id);
+		return;
+	}
+	for (size_t i = 0; i < s->nbox; i++)
+		boxes[i] = s->box[i];
+	if (maildir_commit(err, d, s->cfg->maildir, boxes, s->nbox) < 0) {
+		reply(s, "451 4.3.0 Local error, message not stored");
+		log_event(s->peer, "message %s not stored: %s", id, err);
+		return;
+	}
+	reply(s, "250 2.0.0 Ok: queued as %s", id);
+	log_event(s->peer, "message %s stored: %llu octets for %zu mailbox(es)",
+	          id, r->octets, s->nbox);
+}
+
+/* The log's id for a message: its unique name up to the host part. */
+static void queue_id(char *id, const char *uniq)
+{
+	size_t n = strcspn(uniq, ".");
+
+	if (uniq[n] == '.')
+		n += 1 + strcspn(uniq + n + 1, ".");
+	snprintf(id, MAILDIR_UNIQ_MAX, "%.*s", (int)n, uniq);
+}
+
+/* "DATA": 354, the message, then one reply for it (RFC 5321 4.1.1.4). */
+static void cmd_data(struct session *s, char *arg)
+{
+	struct maildir_delivery d;
+	struct data_result r;
+	char err[MAILDIR_ERR_LEN], id[MAILDIR_UNIQ_MAX];
+
+	if (*arg != '\0') {
+		reply(s, "501 5.5.4 Syntax: DATA");
+		return;
+	}
+	if (maildir_begin(err, &d, s->cfg->maildir, s->box[0]) < 0) {
+		reply(s, "451 4.3.0 Local error: cannot store mail now");
+		log_event(s->peer, "%s", err);
+		return;
+	}
+	queue_id(id, d.uniq);
+	reply(s, "354 End data with <CR><LF>.<CR><LF>");
+	trace_headers(s, &d, id);
+	data_read(s, &d, &r);
+	if (r.status != CONN_LINE) {
+		maildir_abort(&d); /* the client went away: keep nothing */
+		log_event(s->peer, "message %s dropped: %s", id,
+		          conn_status_text(&s->conn, r.status));
+		set_state(s, ST_QUIT);
+		return;
+	}
+	if (!s->cfg->strict_crlf)
+		r.bare_lf = false;
+	data_finish(s, &d, &r, id);
+	reset_transaction(s);
+}
+
+/* ---- AUTH (RFC 4954): PLAIN (RFC 4616) and LOGIN ---- */
+
+/* Read one base64 line of an AUTH exchange; decoded length or -1. */
+static long auth_line(struct session *s, unsigned char *out)
+{
+	size_t n;
+	enum conn_ending end;
+	enum conn_status st = conn_read_command(&s->conn, s->line,
+	                                        SMTP_CMD_MAX, &n, &end);
+	long k;
+
+	if (st != CONN_LINE) {
+		if (st != CONN_TOOLONG)
+			set_state(s, ST_QUIT);
+		reply(s, "501 5.5.2 Authentication line not accepted");
+		return -1;
+	}
+	if (strcmp(s->line, "*") == 0) {
+		reply(s, "501 5.0.0 Authentication cancelled");
+		return -1;
+	}
+	k = base64_decode(s->line, n, out);
+	if (k < 0)
+		reply(s, "501 5.5.2 Cannot decode base64");
+	else
+		out[k] = '\0';
+	return k;
+}
+
+/* Check a user and password against the users file; reply either way. */
+static void auth_check(struct session *s, const char *user, const char *pass)
+{
+	int ok = users_check(s->cfg->users_file, user, pass);
+
+	if (ok == 1) {
+		s->authenticated = true;
+		str_copy(s->user, user, sizeof s->user);
+		reply(s, "235 2.7.0 Authentication successful");
+		log_event(s->peer, "AUTH as %s: ok", user);
+	} else {
+		reply(s, "535 5.7.8 Authentication credentials invalid");
+		log_event(s->peer, "AUTH as %s: refused%s", user,
+		          ok < 0 ? " (users file unreadable)" : "");
+	}
+}
+
+/* C: AUTH PLAIN AGdpemVtADEyMzQ=  ("\0gizem\01234", RFC 4616 2) */
+static void auth_plain(struct session *s, const char *initial)
+{
+	unsigned char buf[SMTP_CMD_MAX];
+	const char *user, *pass;
+	long n;
+
+	if (*initial) {
+		n = base64_decode(initial, strlen(initial), buf);
+		if (n < 0) {
+			reply(s, "501 5.5.2 Cannot decode base64");
+			return;
+		}
+		buf[n] = '\0';
+	} else {
+		conn_printf(&s->conn, "334 ");
+		if ((n = auth_line(s, buf)) < 0)
+			return;
+	}
+	/* authzid NUL authcid NUL passwd */
+	user = memchr(buf, '\0', (size_t)n);
+	pass = user ? memchr(user + 1, '\0', (size_t)(n - (user + 1 - (char *)buf))) : NULL;
+	if (pass == NULL) {
+		reply(s, "501 5.5.2 PLAIN needs authzid NUL user NUL password");
+		return;
+	}
+	auth_check(s, user + 1, pass + 1);
+}
+
+/* S: 334 VXNlcm5hbWU6 ("Username:")  S: 334 UGFzc3dvcmQ6 ("Password:") */
+static void auth_login(struct session *s, const char *initial)
+{
+	unsigned char user[SMTP_CMD_MAX], pass[SMTP_CMD_MAX];
+	long n;
+
+	if (*initial) {
+		n = base64_decode(initial, strlen(initial), user);
+		if (n < 0) {
+			reply(s, "501 5.5.2 Cannot decode base64");
+			return;
+		}
+		user[n] = '\0';
+	} else {
+		conn_printf(&s->conn, "334 VXNlcm5hbWU6");
+		if (auth_line(s, user) < 0)
+			return;
+	}
+	conn_printf(&s->conn, "334 UGFzc3dvcmQ6");
+	if (auth_line(s, pass) < 0)
+		return;
+	auth_check(s, (char *)user, (char *)pass);
+	memset(pass, 0, sizeof pass);
+}
+
+static void cmd_auth(struct session *s, char *arg)
+{
+	char *mech = strsep(&arg, " ");
+	const char *initial = arg ? arg : "";
+
+	if (s->authenticated) {
+		reply(s, "503 5.5.1 Already authenticated");
+		return;
+	}
+	if (!s->esmtp) {
+		reply(s, "503 5.5.1 AUTH needs EHLO first");
+		return;
+	}
+	if (strcmp(initial, "=") == 0)
+		initial = ""; /* RFC 4954 4: "=" is an empty initial response */
+	if (str_ncase_eq(mech, "PLAIN", 6))
+		auth_plain(s, initial);
+	else if (str_ncase_eq(mech, "LOGIN", 6))
+		auth_login(s, initial);
+	else
+		reply(s, "504 5.5.4 Unrecognized authentication type");
+}
+
+/* ---- the simple ones ---- */
+
+static void cmd_rset(struct session *s, char *arg)
+{
+	(void)arg;
+	reset_transaction(s);
+	reply(s, "250 2.0.0 Ok");
+}
+
+static void cmd_noop(struct session *s, char *arg)
+{
+	(void)arg; /* RFC 5321 4.1.1.9: a parameter is ignored */
+	reply(s, "250 2.0.0 Ok");
+}
+
+static void cmd_vrfy(struct session *s, char *arg)
+{
+	if (*arg == '\0')
+		reply(s, "501 5.5.4 Syntax: VRFY address");
+	else /* RFC 5321 3.5.3: neither confirm nor deny */
+		reply(s, "252 2.5.2 Cannot VRFY user, but will accept message "
+		         "and attempt delivery");
+}
+
+static void cmd_help(struct session *s, char *arg)
+{
+	(void)arg;
+	conn_printf(&s->conn, "214-2.0.0 Commands: HELO EHLO MAIL RCPT DATA");
+	conn_printf(&s->conn, "214-2.0.0 RSET NOOP QUIT VRFY HELP AUTH");
+	reply(s, "214 2.0.0 See RFC 5321 for details");
+}
+
+static void cmd_quit(struct session *s, char *arg)
+{
+	(void)arg;
+	reply(s, "221 2.0.0 %s closing connection", s->cfg->hostname);
+	set_state(s, ST_QUIT);
+}
+
+static void cmd_starttls(struct session *s, char *arg)
+{
+	(void)arg; /* the lab shows clear text; RFC 3207 is not here */
+	reply(s, "502 5.5.1 STARTTLS not available in this lab server");
+}
+
+/* ---- the command table and dispatch ---- */
+
+struct command {
+	const char *verb;
+	unsigned states;      /* where it is allowed */
+	const char *too_soon; /* the 503 text elsewhere */
+	bool takes_arg;       /* false: anything after the verb is a 501 */
+	void (*run)(struct session *, char *arg);
+};
+
+static const struct command commands[] = {
+	{ "HELO", ST_ANY, NULL, true, cmd_helo },
+	{ "EHLO", ST_ANY, NULL, true, cmd_ehlo },
+	{ "AUTH", ST_READY, "AUTH not allowed now", true, cmd_auth },
+	{ "MAIL", ST_READY, "Send HELO/EHLO first, one MAIL at a time", true,
+	  cmd_mail },
+	{ "RCPT", ST_MAIL | ST_RCPT, "Need MAIL before RCPT", true, cmd_rcpt },
+	{ "DATA", ST_RCPT, "Need RCPT (a valid recipient) before DATA", true,
+	  cmd_data },
+	{ "RSET", ST_ANY, NULL, false, cmd_rset },
+	{ "NOOP", ST_ANY, NULL, true, cmd_noop },
+	{ "VRFY", ST_ANY, NULL, true, cmd_vrfy },
+	{ "HELP", ST_ANY, NULL, true, cmd_help },
+	{ "QUIT", ST_ANY, NULL, false, cmd_quit },
+	{ "STARTTLS", ST_ANY, NULL, false, cmd_starttls },
+	{ NULL, 0, NULL, false, NULL } /* anything else: 500 */
+};
+
+/* Is every byte of the command acceptable?  Replies when not. */
+static bool clean_command(struct session *s, size_t len)
+{
+	bool mail_or_rcpt = str_ncase_eq(s->line, "MAIL ", 5) ||
+	                    str_ncase_eq(s->line, "RCPT ", 5);
+
+	if (strlen(s->line) != len) {
+		reply(s, "500 5.5.2 NUL byte in command");
+		return false;
+	}
+	if (s->cfg->strict_crlf && s->ending != END_CRLF) {
+		reply(s, "500 5.5.2 Bare LF: end commands with CRLF");
+		return false;
+	}
+	/* Non-ASCII only inside an SMTPUTF8 address (checked by the parser). */
+	if (!mail_or_rcpt && addr_has_utf8(s->line)) {
+		reply(s, "500 5.5.2 Non-ASCII byte in command");
+		return false;
+	}
+	return true;
+}
+
+/* Find the verb, check the state, run the handler. */
+static void dispatch(struct session *s, size_t len)
+{
+	const struct command *c;
+	size_t vlen = strcspn(s->line, " ");
+	char *arg = s->line + vlen;
+
+	if (!clean_command(s, len))
+		return;
+	if (*arg == ' ')
+		*arg++ = '\0';
+	for (c = commands; c->verb; c++)
+		if (strlen(c->verb) == vlen && str_ncase_eq(s->line, c->verb, vlen))
+			break;
+	if (c->verb == NULL)
+		reply(s, "500 5.5.2 Command unrecognized: \"%.40s\"", s->line);
+	else if (!(c->states & s->state))
+		reply(s, "503 5.5.1 Bad sequence of commands: %s", c->too_soon);
+	else if (!c->takes_arg && *arg != '\0')
+		reply(s, "501 5.5.4 Syntax: %s takes no argument", c->verb);
+	else
+		c->run(s, arg);
+}
+
+/* Tell the client why the session ends, when it can still hear it. */
+static void session_end(struct session *s, enum conn_status st)
+{
+	if (st == CONN_TIMEOUT)
+		reply(s, "421 4.4.2 %s Timeout, closing connection",
+		      s->cfg->hostname);
+	else if (st == CONN_STOP)
+		reply(s, "421 4.3.2 %s Service shutting down", s->cfg->hostname);
+	conn_flush(&s->conn);
+	log_event(s->peer, "disconnected (%s)",
+	          st == CONN_LINE ? "QUIT" : conn_status_text(&s->conn, st));
+}
+
+/* One SMTP session, from the greeting to QUIT (or the peer vanishing). */
+static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
+{
+	struct session *s = calloc(1, sizeof *s);
+	enum conn_status st = CONN_LINE;
+	size_t len;
+
+	if (s == NULL)
+		return;
+	s->cfg = ctx;
+	s->peer = peer;
+	s->state = ST_INIT;
+	net_peer_addr(rfd, s->peer_addr, sizeof s->peer_addr);
+	conn_init(&s->conn, rfd, wfd, s->cfg->timeout, s->cfg->verbose,
+	          CONN_SERVER);
+	log_event(peer, "connected");
+	reply(s, "220 %s %s mailab ready", s->cfg->hostname,
+	      s->cfg->esmtp ? "ESMTP" : "SMTP");
+	while (s->state != ST_QUIT) {
+		st = conn_read_command(&s->conn, s->line, SMTP_CMD_MAX, &len,
+		                       &s->ending);
+		if (st == CONN_TOOLONG)
+			reply(s, "500 5.5.2 Line too long (limit %d octets)",
+			      SMTP_CMD_MAX);
+		else if (st != CONN_LINE)
+			break;
+		else
+			dispatch(s, len);
+		if (s->errors >= SMTP_ERRORS_MAX && s->state != ST_QUIT) {
+			reply(s, "421 4.7.0 Too many errors, closing connection");
+			set_state(s, ST_QUIT);
+		}
+	}
+	session_end(s, st);
+	free(s);
+}
+
+/* ---- start-up ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: smtp_server [-p PORT] [-b ADDR]... [-d DIR] [-n HOSTNAME]\n"
+	    "                   [--max-size BYTES] [--timeout SECONDS]\n"
+	    "                   [--max-clients N] [--domain DOMAIN]... [-U FILE]\n"
+	    "                   [--auth-required] [--strict-crlf] [--stdio]\n"
+	    "                   [--no-pipelining] [--no-8bitmime] [--no-esmtp] [-v]\n"
+	    "\n"
+	    "Receive mail over SMTP and store it in DIR/<user>/new/ (Maildir).\n"
+	    "\n"
+	    "  -p, --port PORT        port to listen on (default 1025)\n"
+	    "  -b, --bind ADDR        address to listen on, repeatable\n"
+	    "                         (default 127.0.0.1 and ::1)\n"
+	    "  -d, --maildir DIR      mail store (default ./maildir)\n"
+	    "  -n, --hostname NAME    name in the greeting and Received:\n"
+	    "      --max-size BYTES   largest message (default 10485760)\n"
+	    "      --timeout SECONDS  idle limit per session (default 300)\n"
+	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --domain DOMAIN    accept mail only for DOMAIN (repeatable)\n"
+	    "  -U, --users FILE       users file for AUTH (default ./users.txt);\n"
+	    "                         given, it also refuses unknown recipients\n"
+	    "      --auth-required    refuse MAIL before AUTH (530)\n"
+	    "      --strict-crlf      refuse bare LF line endings\n"
+	    "      --stdio            one session on stdin/stdout (inetd style)\n"
+	    "      --no-pipelining, --no-8bitmime  do not offer the extension\n"
+	    "      --no-esmtp         refuse EHLO (502): HELO only\n"
+	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
+	    "  -h, --help             this text;  --version  the version\n"
+	    "\n"
+	    "Example:\n"
+	    "  ./smtp_server -v            then, in another terminal:\n"
+	    "  nc -C localhost 1025        and type HELO, MAIL FROM:, ...\n"
+	    "\n"
+	    "In Wireshark, capture on the loopback interface (lo / lo0) with the\n"
+	    "display filter:  tcp.port == 1025\n"
+	    "Port 1025 is not SMTP's usual 25, so use Analyze > Decode As... >\n"
+	    "TCP port 1025 > SMTP to see the commands decoded.\n");
+}
+
+enum { OPT_MAX_SIZE = 256, OPT_TIMEOUT, OPT_MAX_CLIENTS, OPT_DOMAIN,
+       OPT_AUTH_REQUIRED, OPT_STRICT, OPT_STDIO, OPT_NO_PIPELINING,
+       OPT_NO_8BITMIME, OPT_NO_ESMTP, OPT_VERSION };
+
+static const struct option options[] = {
+	{ "port", required_argument, NULL, 'p' },
+	{ "bind", required_argument, NULL, 'b' },
+	{ "maildir", required_argument, NULL, 'd' },
+	{ "hostname", required_argument, NULL, 'n' },
+	{ "users", required_argument, NULL, 'U' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "domain", required_argument, NULL, OPT_DOMAIN },
+	{ "auth-required", no_argument, NULL, OPT_AUTH_REQUIRED },
+	{ "strict-crlf", no_argument, NULL, OPT_STRICT },
+	{ "stdio", no_argument, NULL, OPT_STDIO },
+	{ "no-pipelining", no_argument, NULL, OPT_NO_PIPELINING },
+	{ "no-8bitmime", no_argument, NULL, OPT_NO_8BITMIME },
+	{ "no-esmtp", no_argument, NULL, OPT_NO_ESMTP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Fill cfg and srv from argv; returns true for --stdio. */
+static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
+                          struct server_config *srv)
+{
+	bool stdio = false;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "p:b:d:n:U:vh", options, NULL)) != -1) {
+		switch (ch) {
+		case 'p': srv->port = (unsigned)opt_ulong("--port", optarg, 0, 65535); break;
+		case 'b':
+			if (srv->nbind == NET_MAX_LISTEN)
+				die(EX_USAGE, "--bind: at most %d addresses", NET_MAX_LISTEN);
+			srv->binds[srv->nbind++] = optarg;
+			break;
+		case 'd': cfg->maildir = optarg; break;
+		case 'n': str_copy(cfg->hostname, optarg, sizeof cfg->hostname); break;
+		case 'U': cfg->users_file = optarg; cfg->check_rcpt = true; break;
+		case 'v': cfg->verbose = true; break;
+		case 'h': usage(stdout); exit(0);
+		case OPT_MAX_SIZE: cfg->max_size = opt_ulong("--max-size", optarg, 1, (unsigned long)-1); break;
+		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
+		case OPT_MAX_CLIENTS: srv->max_clients = opt_ulong("--max-clients", optarg, 1, 10000); break;
+		case OPT_DOMAIN:
+			if (cfg->ndomain == SMTP_DOMAINS_MAX)
+				die(EX_USAGE, "--domain: at most %d domains", SMTP_DOMAINS_MAX);
+			cfg->domains[cfg->ndomain++] = optarg;
+			break;
+		case OPT_AUTH_REQUIRED: cfg->auth_required = true; break;
+		case OPT_STRICT: cfg->strict_crlf = true; break;
+		case OPT_STDIO: stdio = true; break;
+		case OPT_NO_PIPELINING: cfg->pipelining = false; break;
+		case OPT_NO_8BITMIME: cfg->eightbit = false; break;
+		case OPT_NO_ESMTP: cfg->esmtp = false; break;
+		case OPT_VERSION: printf("smtp_server (mailab) %s\n", MAILAB_VERSION); exit(0);
+		default: usage(stderr); exit(EX_USAGE);
+		}
+	}
+	if (optind < argc)
+		die(EX_USAGE, "unexpected argument '%s' (see --help)", argv[optind]);
+	return stdio;
+}
+
+int main(int argc, char **argv)
+{
+	struct smtp_config cfg = {
+		.maildir = "./maildir", .max_size = SMTP_DEFAULT_SIZE,
+		.timeout = SMTP_DEFAULT_TIMEOUT, .users_file = "./users.txt",
+		.pipelining = true, .eightbit = true, .esmtp = true,
+	};
+	struct server_config srv = {
+		.port = 1025, .max_clients = 100,
+		.busy_reply = "421 4.3.2 Too many connections, try again later",
+		.session = smtp_session, .ctx = &cfg,
+	};
+
+	util_set_progname(argv[0]);
+	util_hostname(cfg.hostname, sizeof cfg.hostname);
+	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	if (cfg.check_rcpt && users_readable(cfg.users_file) < 0)
+		die(EX_NOINPUT, "cannot read users file %s", cfg.users_file);
+	return stdio ? server_stdio(&srv) : server_run(&srv);
+}

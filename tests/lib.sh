@@ -1,0 +1,84 @@
+# tests/lib.sh: sourced by every tests/t_*.sh.  Each check prints one
+# line that tests/run.sh counts:  "ok - name", "FAIL - name: why",
+# "skipped: name: why".  Servers run on free loopback ports (-p 0) in a
+# temporary directory that is removed, servers stopped, on exit.
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CHAT="$TOP/tests/tools/chat"
+T=$(mktemp -d "${TMPDIR:-/tmp}/mailab-test.XXXXXX")
+PIDS=""
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+pass() { echo "ok - $1"; }
+fail() { echo "FAIL - $1${2:+: $2}"; }
+skip() { echo "skipped: $1${2:+: $2}"; }
+
+# check NAME COMMAND...: pass when COMMAND exits 0.
+check() {
+	name=$1; shift
+	if "$@" >"$T/check.out" 2>&1; then pass "$name"; else
+		fail "$name" "$(tail -n 3 "$T/check.out" | tr '\n' ' ')"; fi
+}
+
+# check_not NAME COMMAND...: pass when COMMAND fails.
+check_not() {
+	name=$1; shift
+	if "$@" >"$T/check.out" 2>&1; then fail "$name" "expected failure"; else pass "$name"; fi
+}
+
+# have PROGRAM: is a real peer installed?
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# start_server NAME LOG PROGRAM ARGS...: start a server on a free port;
+# sets PORT and LAST_PID.  The log is $T/LOG.
+start_server() {
+	name=$1 log=$T/$2; shift 2
+	"$@" -p 0 >"$log.out" 2>"$log" &
+	LAST_PID=$!
+	PIDS="$PIDS $LAST_PID"
+	i=0
+	while [ $i -lt 100 ]; do
+		PORT=$(sed -n 's/.*listening on .* port \([0-9]*\).*/\1/p' "$log" | head -n 1)
+		[ -n "$PORT" ] && return 0
+		kill -0 "$LAST_PID" 2>/dev/null || break
+		sleep 0.05; i=$((i + 1))
+	done
+	fail "$name starts" "$(cat "$log")"
+	return 1
+}
+
+# stop_server PID: SIGTERM, and wait for it.
+stop_server() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# chat_ok NAME ARGS...: a chat script (on stdin) must pass.
+chat_ok() {
+	name=$1; shift
+	if "$CHAT" "$@" >"$T/chat.out" 2>&1; then pass "$name"; else
+		fail "$name" "$(tr '\n' ' ' <"$T/chat.out")"; fi
+}
+
+# count_files DIR: how many regular files are in DIR (0 if none).
+count_files() {
+	if [ -d "$1" ]; then find "$1" -type f | wc -l | tr -d ' '; else echo 0; fi
+}
+
+# wait_for COMMAND...: retry for up to 5 seconds.
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		"$@" && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}

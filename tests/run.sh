@@ -1,0 +1,35 @@
+#!/bin/sh
+# tests/run.sh: run every unit test (tests/unit/test_*) and every test
+# script (tests/t_*.sh), show their lines, and count them.  The last
+# line is "N passed, N failed, N skipped".
+cd "$(dirname "$0")/.." || exit 2
+out=$(mktemp)
+status=0
+
+run_one() {
+	name=$1; shift
+	echo "# $name"
+	"$@" >"$out.one" 2>"$out.err"
+	rc=$?
+	cat "$out.one"
+	cat "$out.one" >>"$out"
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out.one"; then
+		echo "FAIL - $name exited with status $rc: $(tail -n 3 "$out.err" | tr '\n' ' ')" | tee -a "$out"
+	fi
+}
+
+for t in tests/unit/test_*; do
+	case $t in *.c|*.h|*.dSYM) continue ;; esac
+	[ -x "$t" ] && run_one "$t" "$t"
+done
+for t in tests/t_*.sh; do
+	[ -f "$t" ] && run_one "$t" sh "$t"
+done
+
+passed=$(grep -c '^ok - ' "$out")
+failed=$(grep -c '^FAIL' "$out")
+skipped=$(grep -c '^skipped: ' "$out")
+rm -f "$out" "$out.one" "$out.err"
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
