@@ -338,6 +338,7 @@ function handshake(st, fl, toserver) {
 }
 {
 	st = $2; toserver = ($4 == smtp || $4 == pop)
+	if (!toserver && $3 != smtp && $3 != pop) { other++; next }
 	sport = toserver ? $4 : $3; cport = toserver ? $3 : $4
 	proto[st] = sport == smtp ? "SMTP" : "POP3"
 	fl = flags($5)
@@ -356,6 +357,7 @@ function handshake(st, fl, toserver) {
 }
 END {
 	printf "(%d packets with only an ACK, no data, are not listed)\n", pureacks
+	if (other) printf "(%d packets on other ports: give --smtp-port and --pop-port)\n", other
 	printf "\nWhat anyone who can capture this traffic has read:\n"
 	for (i = 1; i <= nsaid; i++) printf "  %s\n", said[i]
 	if (!nsaid) print "  (no address, user name or password in this capture)"
