@@ -110,7 +110,7 @@ capture_start() {
 	fi
 	CAP_PID=$!
 	tries=0
-	while ! grep -qi 'capturing on\|listening on' "$CAP_ERR"; do
+	until capture_ready; do
 		if ! kill -0 "$CAP_PID" 2>/dev/null || [ $tries -ge 100 ]; then
 			capture_failed
 		fi
@@ -123,11 +123,23 @@ capture_start() {
 
 have_tshark() { command -v tshark >/dev/null 2>&1; }
 
+# capture_ready: the tool has opened the interface.  tshark says
+# "Capturing on" even when the permission check fails a moment later, so
+# its file must also have its header (dumpcap writes it once capturing).
+capture_ready() {
+	if [ "$CAP_TOOL" = tshark ]; then
+		grep -q 'Capturing on' "$CAP_ERR" && [ -s "$OUT" ]
+	else
+		grep -qi 'listening on' "$CAP_ERR"
+	fi
+}
+
 # capture_failed: the capture tool exited: explain, and exit 77 when the
 # reason is a missing permission (the test skips on that code).
 capture_failed() {
 	kill "$CAP_PID" 2>/dev/null
-	why=$(grep -v '^Running as user\|^ \*\*\|^$' "$CAP_ERR" | head -n 3 | tr '\n' ' ')
+	why=$(grep -i 'permission to capture\|not permitted\|operation not\|no such device' "$CAP_ERR" | head -n 2 | tr '\n' ' ')
+	[ -n "$why" ] || why=$(grep -v 'Running as user\|^ \*\*\|^$' "$CAP_ERR" | tail -n 2 | tr '\n' ' ')
 	rm -f "$CAP_ERR"
 	if printf '%s' "$why" | grep -qi 'permission\|not permitted'; then
 		err "cannot capture on $IFACE: $why"

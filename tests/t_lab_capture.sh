@@ -20,6 +20,24 @@ check "capture.sh refuses a bad port (64)" test $? -eq 64
 sh "$CAPTURE" -h >"$T/help.out"
 check "capture.sh -h names the display filters" grep -q 'tcp.stream eq N' "$T/help.out"
 
+# Without the right to capture (root running it as nobody), it says so.
+if [ "$(id -u)" -eq 0 ] && have setpriv; then
+	mkdir "$T/nobody" && chmod 777 "$T/nobody" && chmod 755 "$T"
+	(cd "$T/nobody" && HOME=$T/nobody setpriv --reuid=65534 --regid=65534 --clear-groups \
+		sh "$CAPTURE" -o "$T/nobody/x.pcap" -- true) >"$T/nobody.out" 2>&1
+	rc=$?
+	chmod 700 "$T"
+	if [ $rc -eq 0 ]; then
+		skip "capture.sh as nobody" "nobody may capture on this machine"
+	else
+		check "capture.sh as nobody exits 77" test $rc -eq 77
+		check "capture.sh as nobody says it needs root or the wireshark group" \
+			grep -q 'needs root or the wireshark group' "$T/nobody.out"
+	fi
+else
+	skip "capture.sh without permission" "needs root and setpriv to try as nobody"
+fi
+
 # has_field PCAP FIELD VALUE: tshark reads PCAP back (decoding the test's
 # ports as SMTP and POP) and some packet's FIELD is VALUE.
 has_field() {
