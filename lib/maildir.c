@@ -77,21 +77,24 @@ int maildir_make_box(char *err, const char *root, const char *box)
 void maildir_unique(char *uniq, size_t cap)
 {
 	static unsigned long counter; /* per process: pid makes it unique */
-	char host[256], safe[256];
+	static char safe[256];        /* the host part, worked out once */
 	struct timeval tv;
-	size_t n = 0;
 
-	gettimeofday(&tv, NULL);
-	util_hostname(host, sizeof host);
-	/* maildir(5): '/' and ':' in the host name would break the name. */
-	for (const char *h = host; *h && n + 5 < sizeof safe; h++) {
-		if (*h == '/' || *h == ':' || *h == ',')
-			n += (size_t)snprintf(safe + n, 5, "\\%03o",
-			                      (unsigned char)*h);
-		else
-			safe[n++] = *h;
+	if (safe[0] == '\0') {
+		char host[256];
+		size_t n = 0;
+		util_hostname(host, sizeof host);
+		/* maildir(5): '/' and ':' in the host would break the name. */
+		for (const char *h = host; *h && n + 5 < sizeof safe; h++) {
+			if (*h == '/' || *h == ':' || *h == ',')
+				n += (size_t)snprintf(safe + n, 5, "\\%03o",
+				                      (unsigned char)*h);
+			else
+				safe[n++] = *h;
+		}
+		safe[n] = '\0';
 	}
-	safe[n] = '\0';
+	gettimeofday(&tv, NULL);
 	snprintf(uniq, cap, "%lld.M%06ldP%ldQ%lu.%s", (long long)tv.tv_sec,
 	         (long)tv.tv_usec, (long)getpid(), ++counter, safe);
 }
@@ -104,8 +107,6 @@ int maildir_begin(char *err, struct maildir_delivery *d, const char *root,
 	d->size = d->newlines = 0;
 	d->failed = d->err_no = 0;
 	d->blen = 0;
-	if (maildir_make_box(err, root, box) < 0)
-		return -1;
 	maildir_unique(d->uniq, sizeof d->uniq);
 	if (maildir_path(d->tmp_path, root, box, "tmp", d->uniq) < 0) {
 		snprintf(err, MAILDIR_ERR_LEN, "path too long under %s", root);
@@ -113,6 +114,13 @@ int maildir_begin(char *err, struct maildir_delivery *d, const char *root,
 	}
 	d->fd = open(d->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
 	             0600);
+	/* First delivery to this mailbox: create it, then try again. */
+	if (d->fd < 0 && errno == ENOENT) {
+		if (maildir_make_box(err, root, box) < 0)
+			return -1;
+		d->fd = open(d->tmp_path,
+		             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+	}
 	if (d->fd < 0) {
 		snprintf(err, MAILDIR_ERR_LEN, "cannot create %s: %s",
 		         d->tmp_path, strerror(errno));
@@ -202,10 +210,11 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 	snprintf(name, sizeof name, "%s,S=%llu,W=%llu", d->uniq, d->size,
 	         d->size + d->newlines);
 	for (i = 0; i < nbox; i++) {
-		if (maildir_make_box(err, root, boxes[i]) < 0)
+		if (maildir_path(path, root, boxes[i], "new", name) < 0)
 			break;
-		if (maildir_path(path, root, boxes[i], "new", name) < 0 ||
-		    link(d->tmp_path, path) < 0) {
+		if (link(d->tmp_path, path) < 0 && (errno != ENOENT ||
+		    maildir_make_box(err, root, boxes[i]) < 0 ||
+		    link(d->tmp_path, path) < 0)) {
 			snprintf(err, MAILDIR_ERR_LEN, "cannot link %s: %s",
 			         path, strerror(errno));
 			break;
