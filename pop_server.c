@@ -64,6 +64,7 @@ struct session {
 	const char *peer;
 	enum state state;
 	unsigned errors;          /* -ERR replies in a row */
+	const char *end;          /* why the session ended, for the log */
 	char stamp[320];          /* the APOP timestamp of the greeting */
 	char user[MAILDIR_BOX_MAX + 1];
 	char box_name[MAILDIR_BOX_MAX + 1];
@@ -425,6 +426,7 @@ static void send_reply(struct session *s, const char *arg, bool top,
 	if (send_message(s, fd, top, lines) < 0) {
 		log_event(s->peer, "message %ld not sent whole: ending session",
 		          i + 1);
+		s->end = "message not sent whole";
 		set_state(s, ST_DONE); /* the reply is broken: no UPDATE */
 		return;
 	}
@@ -516,7 +518,8 @@ static void cmd_capa(struct session *s, int argc, char **argv)
 {
 	static const char *const capa[] = {
 		"TOP", "USER", "UIDL", "RESP-CODES", "AUTH-RESP-CODE",
-		"PIPELINING", "EXPIRE NEVER", "IMPLEMENTATION mailab-" MAILAB_VERSION,
+		"PIPELINING", "EXPIRE NEVER",
+		("IMPLEMENTATION mailab-" MAILAB_VERSION),
 	};
 
 	(void)argc;
@@ -619,7 +622,9 @@ static void session_end(struct session *s, enum conn_status st)
 	conn_flush(&s->conn);
 	maildir_close(&s->box); /* releases the lock; removes nothing */
 	log_event(s->peer, "disconnected (%s)%s",
-	          st == CONN_LINE ? "QUIT" : conn_status_text(&s->conn, st),
+	          st != CONN_LINE ? conn_status_text(&s->conn, st)
+	          : s->end        ? s->end
+	                          : "QUIT",
 	          dropped ? ": no QUIT, maildrop left unchanged" : "");
 }
 
@@ -654,6 +659,7 @@ static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
 			dispatch(s, len);
 		if (s->errors >= POP_ERRORS_MAX && s->state != ST_DONE) {
 			reply(s, "-ERR too many bad commands, closing connection");
+			s->end = "too many bad commands";
 			set_state(s, ST_DONE);
 		}
 	}
