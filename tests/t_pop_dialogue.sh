@@ -190,6 +190,8 @@ C: DELE 0
 S: -ERR invalid*
 C: LIST 9
 S: -ERR no such message*
+C: NOOP
+S= +OK
 C: TOP 1
 S= -ERR syntax: TOP msg n
 C: TOP 1 x
