@@ -28,7 +28,8 @@ static int fail(struct smtp_client *c, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->err, sizeof c->err, fmt, ap);
 	va_end(ap);
-	if (status == SMTP_ERR_TIMEOUT || status == SMTP_ERR_IO ||
+	if (status == SMTP_ERR_REFUSED || status == SMTP_ERR_NOHOST ||
+	    status == SMTP_ERR_TIMEOUT || status == SMTP_ERR_IO ||
 	    status == SMTP_ERR_PROTOCOL || status == SMTP_ERR_SOURCE)
 		c->broken = true;
 	return status;
