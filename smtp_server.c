@@ -141,7 +141,6 @@ static void greet(struct session *s, const char *arg, bool esmtp)
 	s->esmtp = esmtp;
 	reset_transaction(s);
 	set_state(s, ST_READY);
-	log_event(s->peer, "%s %s", esmtp ? "EHLO" : "HELO", s->helo);
 }
 
 static void cmd_helo(struct session *s, char *arg)
@@ -271,7 +270,6 @@ static void cmd_mail(struct session *s, char *arg)
 	str_copy(s->from, path, sizeof s->from);
 	set_state(s, ST_MAIL);
 	reply(s, "250 2.1.0 Sender <%s> ok", s->from);
-	log_event(s->peer, "MAIL FROM:<%s>", s->from);
 }
 
 static bool local_domain(const struct smtp_config *c, const char *domain)
@@ -343,7 +341,6 @@ static void cmd_rcpt(struct session *s, char *arg)
 		str_copy(s->box[s->nbox++], box, MAILDIR_BOX_MAX + 1);
 	set_state(s, ST_RCPT);
 	reply(s, "250 2.1.5 Recipient <%s> ok", path);
-	log_event(s->peer, "RCPT TO:<%s> (mailbox %s)", path, box);
 }
 
 /* ---- DATA: read the message and deliver it ---- */
@@ -496,8 +493,9 @@ static void data_finish(struct session *s, struct maildir_delivery *d,
 		return;
 	}
 	reply(s, "250 2.0.0 Ok: queued as %s", id);
-	log_event(s->peer, "message %s stored: %llu octets for %zu mailbox(es)",
-	          id, r->octets, s->nbox);
+	log_event(s->peer, "message %s stored: %llu octets from <%s> (HELO %s) "
+	          "for <%s>%s, %zu mailbox(es)", id, r->octets, s->from, s->helo,
+	          s->rcpt[0], s->nrcpt > 1 ? " and others" : "", s->nbox);
 }
 
 /* The log's id for a message: its unique name up to the host part. */

@@ -16,9 +16,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-pass() { echo "ok - $1"; }
-fail() { echo "FAIL - $1${2:+: $2}"; }
-skip() { echo "skipped: $1${2:+: $2}"; }
+pass() { printf 'ok - %s\n' "$1"; }
+fail() { printf 'FAIL - %s\n' "$1${2:+: $2}"; }
+skip() { printf 'skipped: %s\n' "$1${2:+: $2}"; }
 
 # check NAME COMMAND...: pass when COMMAND exits 0.
 check() {
