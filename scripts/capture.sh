@@ -257,6 +257,8 @@ function flags(f,   s) {
 	return substr(s, 2)
 }
 function upper(s) { return toupper(s) }
+# addr(line): the <address> in a MAIL FROM or RCPT TO line
+function addr(l) { return match(l, /<[^>]*>/) ? substr(l, RSTART, RLENGTH) : l }
 # heard(what): remember a clear-text secret for the summary, once each
 function heard(what) { if (!(what in seen)) { seen[what] = 1; said[++nsaid] = what } }
 # note_smtp_client / note_smtp_server / note_pop_*: what a line shows
@@ -266,8 +268,8 @@ function note_smtp_client(st, l,   u, v) {
 		if (l == ".") { indata[st] = 0; return "end of the message: a lone dot" }
 		if (!seenhdr[st]++) return "<== the message itself crosses in clear text, headers first"
 		if (l == "" && !body[st]) { body[st] = 1; return "empty line: the body follows" }
-		if (body[st] == 1) { body[st] = 2; return "<== the body in clear text" }
-		if (u ~ /^SUBJECT:/) return "<== the subject, in clear"
+		if (body[st] == 1) { body[st] = 2; heard("the text: " l); return "<== the body in clear text" }
+		if (u ~ /^SUBJECT:/ && !body[st]) { heard("the subject:" substr(l, 9)); return "<== the subject, in clear" }
 		if (l ~ /^\.\./) return "a leading dot doubled (dot-stuffing, RFC 5321 4.5.2)"
 		return ""
 	}
@@ -277,8 +279,8 @@ function note_smtp_client(st, l,   u, v) {
 		return "<== base64, not encryption: \"" v "\""
 	}
 	if (u ~ /^(EHLO|HELO) /) return "the client introduces itself"
-	if (u ~ /^MAIL FROM:/) { heard("sender " substr(l, 11)); return "<== clear text: the sender's address (the envelope)" }
-	if (u ~ /^RCPT TO:/) { heard("recipient " substr(l, 9)); return "<== clear text: a recipient's address" }
+	if (u ~ /^MAIL FROM:/) { heard("sender " addr(l)); return "<== clear text: the sender's address (the envelope)" }
+	if (u ~ /^RCPT TO:/) { heard("recipient " addr(l)); return "<== clear text: a recipient's address" }
 	if (u == "DATA") return "the message comes next"
 	if (u ~ /^AUTH [A-Z0-9-]+ /) {
 		v = b64(substr(l, index(substr(l, 6), " ") + 6))
@@ -303,6 +305,7 @@ function note_pop_client(st, l,   u, verb) {
 	if (verb == "USER") { heard("POP3 user " substr(l, 6)); return "<== clear text: the user name" }
 	if (verb == "PASS") { heard("POP3 password " substr(l, 6)); return "<== clear text: the password!" }
 	if (verb == "APOP") return "an MD5 digest: the password itself stays home"
+	if (verb == "CAPA") return "what can this server do?"
 	if (verb == "STAT") return "how many messages, how many octets?"
 	if (verb == "LIST") return "the size of each message"
 	if (verb == "RETR") return "send me this message"
@@ -314,11 +317,14 @@ function note_pop_client(st, l,   u, verb) {
 }
 function note_pop_server(st, l,   cmd, verb) {
 	if (ml[st] != "") {
-		if (l == ".") { ml[st] = ""; return "end of the multi-line answer" }
+		if (l == ".") {
+			cmd = ml[st]; ml[st] = ""
+			return cmd == "RETR" || cmd == "TOP" ? "end of the message: a lone dot" : "end of the list"
+		}
 		if (ml[st] != "RETR" && ml[st] != "TOP") return ""
 		if (!seenhdr[st]++) return "<== the message itself crosses in clear text"
 		if (l == "" && !body[st]) { body[st] = 1; return "empty line: the body follows" }
-		if (body[st] == 1) { body[st] = 2; return "<== the body in clear text" }
+		if (body[st] == 1) { body[st] = 2; heard("the text: " l); return "<== the body in clear text" }
 		return ""
 	}
 	if (l !~ /^[+-]/) return ""

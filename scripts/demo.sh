@@ -106,8 +106,8 @@ step_store() {
 	STORED=$1
 	echo "file: maildir/gizem/new/$(basename "$STORED")"
 	echo "its first lines:"
-	head -n 12 "$STORED" | sed 's/^/  | /'
-	[ "$(wc -l <"$STORED")" -le 12 ] || echo "  | ..."
+	head -n 20 "$STORED" | sed 's/^/  | /'
+	[ "$(wc -l <"$STORED")" -le 20 ] || echo "  | ..."
 	body_is "$STORED" "$SEED_TEXT" || fail "the stored body is not the text sent, byte for byte"
 }
 

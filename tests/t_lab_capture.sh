@@ -39,10 +39,10 @@ else
 fi
 
 # has_field PCAP FIELD VALUE: tshark reads PCAP back (decoding the test's
-# ports as SMTP and POP) and some packet's FIELD is VALUE.
+# ports as SMTP and POP) and some packet's FIELD holds VALUE.
 has_field() {
 	tshark -r "$1" -d "tcp.port==$SPORT,smtp" -d "tcp.port==$PPORT,pop" \
-		-T fields -e "$2" 2>/dev/null | tr ',' '\n' | grep -Fqx -- "$3"
+		-T fields -e "$2" 2>/dev/null | grep -Fq -- "$3"
 }
 
 # 1. SMTP with AUTH PLAIN and a Turkish body, sent by the chat tool.
