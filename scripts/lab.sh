@@ -179,7 +179,6 @@ open_window() {
 	macos)
 		cmd=$(printf 'sh %s' "$(shell_quote "$l")" | sed 's/[\\"]/\\&/g')
 		osascript -e "tell application \"Terminal\" to do script \"$cmd\"" >/dev/null ;;
-	*) err "unknown terminal: $MODE (try --tmux)"; exit $EX_USAGE ;;
 	esac
 } >/dev/null 2>&1
 
@@ -290,5 +289,9 @@ for p in "$SMTP_PORT" "$POP_PORT"; do
 	case $p in ''|*[!0-9]*) err "not a port number: $p"; exit $EX_USAGE ;; esac
 done
 case $MAILDIR in /*) ;; *) MAILDIR=$(pwd)/$MAILDIR ;; esac
+case " $TERMINALS tmux macos " in
+*" ${MODE:-tmux} "*) ;;
+*) err "unknown terminal: $MODE (one of: $TERMINALS macos, or --tmux)"; exit $EX_USAGE ;;
+esac
 
 if [ $ACTION = stop ]; then lab_stop; else lab_start; fi

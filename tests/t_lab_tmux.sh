@@ -75,3 +75,6 @@ sh "$LAB" stop >"$T/stop2.out" 2>&1
 check "lab.sh stop with no lab says so" grep -q 'no lab is running' "$T/stop2.out"
 sh "$LAB" --smtp-port x >/dev/null 2>&1
 check "lab.sh refuses a bad port (64)" test $? -eq 64
+sh "$LAB" --terminal bogus >/dev/null 2>&1
+check "lab.sh refuses an unknown terminal (64)" test $? -eq 64
+check "lab.sh left no state behind after refusing" test ! -e "$MAILAB_LAB_STATE"
