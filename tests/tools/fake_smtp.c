@@ -12,6 +12,8 @@
  *   fake_smtp garbage    an HTTP answer instead of a greeting
  *   fake_smtp five       a correct server with 5-octet replies "250\r\n"
  *   fake_smtp dropdata   takes DATA, then closes in the middle of it
+ *
+ * "-p PORT" after the mode picks the port (0, the default: any free one).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -96,8 +98,11 @@ int main(int argc, char **argv)
 
 	util_set_progname("fake_smtp");
 	signal(SIGPIPE, SIG_IGN);
-	if (argc != 2)
-		die(2, "usage: fake_smtp endless|ehlo1000|nocrlf|tiny|garbage|five|dropdata");
+	if (argc == 4 && strcmp(argv[2], "-p") == 0) /* as start_server adds */
+		port = (unsigned)opt_ulong("-p", argv[3], 0, 65535);
+	else if (argc != 2)
+		die(2, "usage: fake_smtp MODE [-p PORT]; MODE: endless, ehlo1000, "
+		    "nocrlf, tiny, garbage, five or dropdata");
 	if (net_listen(err, "127.0.0.1", &port, &lfd, 1) < 0)
 		die(1, "%s", err);
 	fprintf(stderr, "fake_smtp: listening on 127.0.0.1 port %u\n", port);
