@@ -126,3 +126,27 @@ if sed -n '/^C: MAIL/{n;p;}' "$T/send.err" | grep -q '^S: 250'; then pass "no PI
 start_server "smtp_server --no-esmtp" smtp6.log "$TOP/smtp_server" -d "$T/md6" --no-esmtp || exit 0
 sends "EHLO refused: HELO fall-back sends" 0 -p $PORT -v </dev/null
 has "EHLO refused: HELO in the dialogue" "$T/send.err" '^C: HELO '
+
+# --- big attachments stream; a sender killed mid-way leaves nothing ---
+start_server "smtp_server --max-size 80 MB" smtp7.log "$TOP/smtp_server" -d "$T/md7" --max-size 80000000 || exit 0
+head -c 52428800 /dev/zero >"$T/big.bin"
+if asan_build || [ ! -x /usr/bin/time ]; then
+	skip "50 MiB attachment: peak RSS under 4 MiB" "no GNU time, or an ASan build"
+else
+	kib=$(peak_kib "$SEND" -p $PORT -a "$T/big.bin" -m big </dev/null)
+	[ -n "$kib" ] && [ "$kib" -lt 4096 ] && pass "50 MiB attachment: peak RSS under 4 MiB ($kib KiB)" ||
+		fail "50 MiB attachment: peak RSS under 4 MiB" "${kib:-?} KiB"
+	F=$(stored ../md7/gizem)
+	sz=$(wc -c <"$F" | tr -d ' ')
+	[ "$sz" -gt 70000000 ] && pass "50 MiB attachment: stored ($sz octets)" || fail "50 MiB attachment: stored" "$sz octets"
+	rm -f "$F"
+fi
+"$SEND" -p $PORT -a "$T/big.bin" -m big </dev/null >/dev/null 2>&1 &
+kpid=$!
+sleep 0.2
+kill -9 $kpid 2>/dev/null; wait $kpid 2>/dev/null
+sleep 0.3
+[ "$(count_files "$T/md7/gizem/new")" -eq 0 ] && pass "mail_send killed mid-message: nothing delivered" ||
+	fail "mail_send killed mid-message: nothing delivered"
+sends "UTF-8 address (SMTPUTF8): sent" 0 -p $PORT -t 'çiğdem@example.com' -m x -v
+has "UTF-8 address: MAIL says SMTPUTF8" "$T/send.err" '^C: MAIL FROM:<melek@example.com> SIZE=[0-9]* SMTPUTF8$'
