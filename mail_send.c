@@ -84,6 +84,8 @@ static size_t report_refused(const char *const *rcpt,
 {
 	size_t refused = 0;
 
+	if (res->mail.code / 100 != 2) /* then RCPT replies say nothing */
+		return 0;
 	for (size_t i = 0; i < n; i++) {
 		if (res->rcpt[i].code == 0 || res->rcpt[i].code / 100 == 2)
 			continue;

@@ -167,7 +167,9 @@ static int add_file(struct mime_out *m, struct mime_file *f, char *err)
 		return MIME_ERR_FILE;
 	}
 	f->size = (unsigned long long)st.st_size;
-	msg_buf_puts(&f->head, "--");
+	/* RFC 2046 5.1.1: the CRLF before "--" belongs to the boundary, so
+	 * one more keeps the text part's last line break. */
+	msg_buf_puts(&f->head, "\r\n--");
 	msg_buf_puts(&f->head, m->boundary);
 	msg_buf_puts(&f->head, "\r\nContent-Type: ");
 	msg_buf_puts(&f->head, msg_mime_type(name));
@@ -215,7 +217,7 @@ static int put_multipart(struct mime_out *m, const struct mime_spec *s,
 		m->file[i].path = s->files[i];
 		rc = add_file(m, &m->file[i], err);
 	}
-	msg_buf_puts(&m->tail, "--");
+	msg_buf_puts(&m->tail, "\r\n--");
 	msg_buf_puts(&m->tail, m->boundary);
 	msg_buf_puts(&m->tail, "--\r\n");
 	return rc;
