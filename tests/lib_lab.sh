@@ -33,3 +33,13 @@ free_ports() {
 running() {
 	pgrep -f -- "$1"
 }
+
+# talk PORT SCRIPT: the chat SCRIPT file passes against 127.0.0.1:PORT.
+talk() { "$CHAT" 127.0.0.1 "$1" <"$2"; }
+
+# gone PID: the process has ended (waiting up to 5 s).
+gone() { wait_for eval "! kill -0 $1 2>/dev/null"; }
+
+# greets_smtp PORT / greets_pop PORT: a server of that kind answers there.
+greets_smtp() { printf 'S: 220 *\nC: QUIT\nS: 221 *\n' >"$T/smtp.chat"; talk "$1" "$T/smtp.chat"; }
+greets_pop() { printf 'S: +OK*\nC: QUIT\nS: +OK*\n' >"$T/pop.chat"; talk "$1" "$T/pop.chat"; }

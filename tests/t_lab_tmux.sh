@@ -21,10 +21,6 @@ free_ports || exit 0
 start_server "decoy smtp_server" decoy "$TOP/smtp_server" -d "$T/decoy-md" || exit 0
 DECOY=$LAST_PID
 
-# talk PORT SCRIPT: a chat script against 127.0.0.1:PORT passes.
-talk() { "$CHAT" 127.0.0.1 "$1" <"$2"; }
-# gone PID: the process has ended (within 5 s).
-gone() { wait_for eval "! kill -0 $1 2>/dev/null"; }
 # lab: lab.sh in tmux mode on the test's ports and Maildir.
 lab() { sh "$LAB" --tmux --smtp-port "$PORT1" --pop-port "$PORT2" --maildir "$T/md"; }
 
@@ -34,10 +30,8 @@ started() {
 	POP_PID=$(cat "$MAILAB_LAB_STATE/pop.pid" 2>/dev/null)
 	check "$1: smtp_server runs" kill -0 "$SMTP_PID"
 	check "$1: pop_server runs" kill -0 "$POP_PID"
-	printf 'S: 220 *\nC: QUIT\nS: 221 *\n' >"$T/smtp.chat"
-	check "$1: smtp_server answers on port $PORT1" talk "$PORT1" "$T/smtp.chat"
-	printf 'S: +OK*\nC: QUIT\nS: +OK*\n' >"$T/pop.chat"
-	check "$1: pop_server answers on port $PORT2" talk "$PORT2" "$T/pop.chat"
+	check "$1: smtp_server answers on port $PORT1" greets_smtp "$PORT1"
+	check "$1: pop_server answers on port $PORT2" greets_pop "$PORT2"
 }
 
 # stopped NAME: lab.sh stop ended both servers, not the decoy.
@@ -53,7 +47,7 @@ stopped() {
 # 1. Inside a detached tmux session: lab.sh opens a window there.
 tmux new-session -d -s outer -x 200 -y 50 "sh '$LAB' --tmux --smtp-port $PORT1 \
 	--pop-port $PORT2 --maildir '$T/md' >'$T/lab.out' 2>&1; echo done >>'$T/lab.out'; sleep 60"
-wait_for grep -q '^done' "$T/lab.out"
+wait_for grep -qs '^done' "$T/lab.out"
 check "in tmux: lab.sh says how to stop it" grep -q 'Stop it with: scripts/lab.sh stop' "$T/lab.out"
 check "in tmux: a second window, three panes" \
 	test "$(tmux list-panes -s -t outer | wc -l)" -eq 4
