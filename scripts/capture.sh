@@ -103,7 +103,7 @@ capture_start() {
 		tshark -q -i "$IFACE" -f "$FILTER" -w "$OUT" 2>"$CAP_ERR" &
 	elif command -v tcpdump >/dev/null 2>&1; then
 		CAP_TOOL=tcpdump
-		tcpdump -U -i "$IFACE" -w "$OUT" "$FILTER" 2>"$CAP_ERR" &
+		tcpdump -U --immediate-mode -i "$IFACE" -w "$OUT" "$FILTER" 2>"$CAP_ERR" &
 	else
 		err "neither tshark nor tcpdump is installed (apt-get install tshark)"
 		exit $EX_UNAVAILABLE

@@ -49,7 +49,7 @@ has_field() {
 free_ports || exit 0
 PPORT=$PORT2
 start_server "smtp_server" smtp "$TOP/smtp_server" -d "$T/md" || exit 0
-SPORT=$PORT
+SPORT=$PORT SMTP_PID=$LAST_PID
 cat >"$T/auth.chat" <<X
 S: 220 *
 C: EHLO client.test
@@ -86,7 +86,18 @@ for want in "handshake 1/3" "handshake 2/3" "handshake 3/3" \
             "S: 354 " "end of the message: a lone dot"; do
 	check "capture.sh shows: $want" grep -Fq "$want" "$T/auth.out"
 done
-stop_server "$LAST_PID"
+# The same session captured with tcpdump (the fallback without tshark).
+if have tcpdump; then
+	sh "$CAPTURE" --tcpdump -o "$T/td.pcap" --smtp-port "$SPORT" --pop-port "$PPORT" \
+		-- "$CHAT" 127.0.0.1 "$SPORT" <"$T/auth.chat" >"$T/td.out" 2>&1
+	check "capture.sh --tcpdump exits 0" test $? -eq 0
+	check "capture.sh --tcpdump says it used tcpdump" grep -q 'with tcpdump' "$T/td.out"
+	check "the tcpdump pcap, read by tshark, holds MAIL FROM" has_field "$T/td.pcap" smtp.req.command MAIL
+	check "capture.sh --tcpdump shows the AUTH decoded" grep -Fq '"<NUL>melek<NUL>1234"' "$T/td.out"
+else
+	skip "capture.sh --tcpdump" "tcpdump not installed"
+fi
+stop_server "$SMTP_PID"
 
 # 2. A real demo run on the test's ports.
 need_programs "capture.sh --demo" pop_server mail_send pop_client || exit 0
