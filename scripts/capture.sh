@@ -266,10 +266,11 @@ function note_smtp_client(st, l,   u, v) {
 	u = upper(l)
 	if (indata[st]) {
 		if (l == ".") { indata[st] = 0; return "end of the message: a lone dot" }
+		if (u ~ /^SUBJECT:/ && !body[st]) heard("the subject:" substr(l, 9))
 		if (!seenhdr[st]++) return "<== the message itself crosses in clear text, headers first"
 		if (l == "" && !body[st]) { body[st] = 1; return "empty line: the body follows" }
 		if (body[st] == 1) { body[st] = 2; heard("the text: " l); return "<== the body in clear text" }
-		if (u ~ /^SUBJECT:/ && !body[st]) { heard("the subject:" substr(l, 9)); return "<== the subject, in clear" }
+		if (u ~ /^SUBJECT:/ && !body[st]) return "<== the subject, in clear"
 		if (l ~ /^\.\./) return "a leading dot doubled (dot-stuffing, RFC 5321 4.5.2)"
 		return ""
 	}
