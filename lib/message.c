@@ -252,6 +252,43 @@ void msg_qp_encode(struct msg_buf *b, const char *in, size_t n)
 		msg_buf_puts(b, "\r\n");
 }
 
+/* ---- SMTP transparency: CRLF and dot-stuffing (RFC 5321 4.5.2) ---- */
+
+size_t msg_stuff(struct msg_stuffer *s, const char *in, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = in[i];
+		if (s->cr && c == '\n') { /* the LF of a CRLF already sent */
+			s->cr = false;
+			continue;
+		}
+		s->cr = c == '\r';
+		if (c == '\r' || c == '\n') {
+			out[o++] = '\r';
+			out[o++] = '\n';
+			s->bol = true;
+			continue;
+		}
+		if (s->bol && c == '.')
+			out[o++] = '.';
+		out[o++] = c;
+		s->bol = false;
+	}
+	return o;
+}
+
+size_t msg_stuff_end(struct msg_stuffer *s, char *out)
+{
+	if (s->bol)
+		return 0;
+	out[0] = '\r';
+	out[1] = '\n';
+	s->bol = true;
+	return 2;
+}
+
 /* ---- attachments: types, file names, boundaries ---- */
 
 const char *msg_mime_type(const char *filename)
