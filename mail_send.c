@@ -405,6 +405,20 @@ static void add_item(const char **list, size_t *n, size_t max,
 	list[(*n)++] = arg;
 }
 
+/* RFC 5321 4.1.1.1: EHLO takes a domain or an address literal; here,
+ * at least, printable ASCII without spaces, at most 255 octets. */
+static const char *check_ehlo(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (name[i] <= ' ' || name[i] > '~')
+			die(EX_USAGE, "--ehlo: '%s' is not a host name", name);
+	if (n == 0 || n > 255)
+		die(EX_USAGE, "--ehlo: a host name of 1 to 255 octets");
+	return name;
+}
+
 /* One option into o. */
 static void take_option(struct options *o, int ch)
 {
@@ -423,7 +437,7 @@ static void take_option(struct options *o, int ch)
 	case OPT_RAW: o->raw = optarg; break;
 	case 'u': o->user = optarg; break;
 	case 'w': o->pass = optarg; break;
-	case OPT_EHLO: o->ehlo = optarg; break;
+	case OPT_EHLO: o->ehlo = check_ehlo(optarg); break;
 	case OPT_TIMEOUT: o->timeout = (int)opt_ulong("--timeout", optarg, 1, 3600); break;
 	case 'v': o->verbose = true; break;
 	case 'h': usage(stdout); exit(EX_OK);

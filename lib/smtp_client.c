@@ -149,6 +149,8 @@ static int send_cmd(struct smtp_client *c, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof line)
 		return fail(c, SMTP_ERR_PROTOCOL, "command too long");
+	if (line[strcspn(line, "\r\n")] != '\0') /* never a second command */
+		return fail(c, SMTP_ERR_PROTOCOL, "line break inside a command");
 	if (conn_send_line(&c->conn, line, (size_t)n) < 0)
 		return fail(c, SMTP_ERR_IO, "sending to server: %s",
 		            conn_status_text(&c->conn, CONN_ERROR));
