@@ -212,6 +212,17 @@ int msg_header(struct msg_buf *b, const char *name, const char *value)
 	return 0;
 }
 
+int msg_address_header(struct msg_buf *b, const char *name, const char *value)
+{
+	if (value[strcspn(value, "\r\n")] != '\0')
+		return -1;
+	msg_buf_puts(b, name);
+	msg_buf_puts(b, ":");
+	put_folded(b, value, strlen(name) + 1);
+	msg_buf_puts(b, "\r\n");
+	return 0;
+}
+
 /* ---- quoted-printable (RFC 2045 6.7) ---- */
 
 /* Does a line break (LF or CRLF) or the end follow position i? */

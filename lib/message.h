@@ -59,6 +59,13 @@ bool msg_is_ascii(const char *p, size_t n);
 int msg_header(struct msg_buf *b, const char *name, const char *value);
 
 /*
+ * The same for From:, To: and Cc:, whose addresses must never become
+ * encoded words (RFC 2047 5 (3)): folded at spaces, and UTF-8 kept as
+ * is, which RFC 6532 3.2 allows when the mail goes with SMTPUTF8.
+ */
+int msg_address_header(struct msg_buf *b, const char *name, const char *value);
+
+/*
  * Append n bytes as quoted-printable (RFC 2045 6.7): line breaks (LF or
  * CRLF) become CRLF, '=' and bytes outside printable ASCII become =XX,
  * a space or tab before a line break is encoded, and soft breaks "="
