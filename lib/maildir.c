@@ -484,7 +484,8 @@ int maildir_scan(char *err, struct maildir_box *b)
 	}
 	b->n = keep;
 	sort_names = b->names;
-	qsort(b->msg, b->n, sizeof *b->msg, by_delivery);
+	if (b->n > 1) /* an empty maildrop has no array at all */
+		qsort(b->msg, b->n, sizeof *b->msg, by_delivery);
 	return 0;
 }
 

@@ -87,7 +87,7 @@ static int put_list(struct msg_buf *b, const char *name,
 		msg_buf_puts(&v, i ? ", " : "");
 		msg_buf_puts(&v, addr[i]);
 	}
-	rc = v.failed ? MIME_ERR_NOMEM : msg_header(b, name, v.p);
+	rc = v.failed ? MIME_ERR_NOMEM : msg_address_header(b, name, v.p);
 	msg_buf_free(&v);
 	return rc < 0 ? MIME_ERR_HEADER : 0;
 }
@@ -124,7 +124,7 @@ static int put_headers(struct mime_out *m, const struct mime_spec *s,
 	msg_date(date, sizeof date, time(NULL));
 	msg_id(id, sizeof id, s->host);
 	msg_header(b, "Date", date);
-	if (msg_header(b, "From", s->from) < 0 ||
+	if (msg_address_header(b, "From", s->from[0] ? s->from : "<>") < 0 ||
 	    put_list(b, "To", s->to, s->nto) < 0 ||
 	    put_list(b, "Cc", s->cc, s->ncc) < 0 ||
 	    msg_header(b, "Subject", s->subject) < 0) {
@@ -167,7 +167,9 @@ static int add_file(struct mime_out *m, struct mime_file *f, char *err)
 		return MIME_ERR_FILE;
 	}
 	f->size = (unsigned long long)st.st_size;
-	msg_buf_puts(&f->head, "--");
+	/* RFC 2046 5.1.1: the CRLF before "--" belongs to the boundary, so
+	 * one more keeps the text part's last line break. */
+	msg_buf_puts(&f->head, "\r\n--");
 	msg_buf_puts(&f->head, m->boundary);
 	msg_buf_puts(&f->head, "\r\nContent-Type: ");
 	msg_buf_puts(&f->head, msg_mime_type(name));
@@ -215,7 +217,7 @@ static int put_multipart(struct mime_out *m, const struct mime_spec *s,
 		m->file[i].path = s->files[i];
 		rc = add_file(m, &m->file[i], err);
 	}
-	msg_buf_puts(&m->tail, "--");
+	msg_buf_puts(&m->tail, "\r\n--");
 	msg_buf_puts(&m->tail, m->boundary);
 	msg_buf_puts(&m->tail, "--\r\n");
 	return rc;
