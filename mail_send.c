@@ -74,7 +74,11 @@ static int exit_code(int status)
 	case SMTP_ERR_PROTOCOL: return EX_PROTOCOL;
 	case SMTP_ERR_AUTH: return EX_NOPERM;
 	case SMTP_ERR_SOURCE: return EX_IOERR;
-	default: return EX_UNAVAILABLE; /* refused, 5xx, SIZE, SMTPUTF8 */
+	case SMTP_ERR_REFUSED:
+	case SMTP_ERR_PERM:
+	case SMTP_ERR_SIZE:
+	case SMTP_ERR_UTF8:
+	default: return EX_UNAVAILABLE;
 	}
 }
 
@@ -182,6 +186,56 @@ static ssize_t raw_read(void *ctx, char *buf, size_t cap)
 	return n;
 }
 
+/* The message on its way out: built by mime_out, or --raw's file. */
+struct outgoing {
+	struct mime_out m;
+	struct msg_buf text;
+	int fd;
+	struct smtp_source src;
+};
+
+/* Make the message ready before connecting: local errors die here. */
+static void outgoing_open(struct outgoing *og, const struct options *o)
+{
+	og->fd = -1;
+	if (o->raw) {
+		if ((og->fd = open(o->raw, O_RDONLY)) < 0)
+			die(EX_NOINPUT, "cannot open %s: %s", o->raw, strerror(errno));
+		og->src = (struct smtp_source){ raw_read, &og->fd };
+		return;
+	}
+	load_text(o, &og->text);
+	build(&og->m, o, &og->text, true);
+	og->src = (struct smtp_source){ mime_read, &og->m };
+}
+
+/* Fit the message to the server and fill the envelope's SIZE and BODY. */
+static void outgoing_fit(struct outgoing *og, const struct options *o,
+                         unsigned ext, struct smtp_envelope *env)
+{
+	struct stat st;
+
+	if (o->raw) { /* sent as is: it may hold 8-bit text */
+		env->size = fstat(og->fd, &st) == 0 ? (unsigned long long)st.st_size : 0;
+		env->body_8bit = true;
+		return;
+	}
+	if (og->m.body_8bit && !(ext & SMTP_EXT_8BITMIME)) {
+		mime_free(&og->m); /* RFC 6152: no 8BITMIME: quoted-printable */
+		build(&og->m, o, &og->text, false);
+	}
+	env->size = og->m.total;
+	env->body_8bit = og->m.body_8bit;
+}
+
+static void outgoing_close(struct outgoing *og)
+{
+	mime_free(&og->m);
+	msg_buf_free(&og->text);
+	if (og->fd >= 0)
+		close(og->fd);
+}
+
 /* ---- the session ---- */
 
 /* Connect, greet, log in: everything before the first MAIL. */
@@ -235,48 +289,23 @@ static int deliver(struct smtp_client *c, struct smtp_envelope *env, const struc
 /* The whole run, from reading the body to QUIT.  Returns a status. */
 static int send_mail(const struct options *o)
 {
-	static struct mime_out m;
-	struct msg_buf text = { 0 };
-	struct smtp_client c;
+	static struct outgoing og;
 	const char *rcpt[3 * MAIL_RCPT_MAX];
 	struct smtp_envelope env = { .from = o->from, .rcpt = rcpt };
-	struct smtp_source src = { mime_read, &m };
-	int fd = -1, rc;
+	struct smtp_client c;
+	int rc;
 
 	env.nrcpt = all_rcpts(o, rcpt);
-	if (o->raw) {
-		struct stat st;
-		if ((fd = open(o->raw, O_RDONLY)) < 0 || fstat(fd, &st) < 0)
-			die(EX_NOINPUT, "cannot open %s: %s", o->raw, strerror(errno));
-		env.size = (unsigned long long)st.st_size;
-		env.body_8bit = true; /* sent as is: it may hold 8-bit text */
-		src = (struct smtp_source){ raw_read, &fd };
-	} else {
-		load_text(o, &text);
-		build(&m, o, &text, true);
-	}
+	outgoing_open(&og, o);
 	rc = session_start(&c, o);
-	if (rc == SMTP_OK && !o->raw && m.body_8bit &&
-	    !(c.ext & SMTP_EXT_8BITMIME)) {
-		mime_free(&m); /* RFC 6152: no 8BITMIME, so quoted-printable */
-		build(&m, o, &text, false);
-	}
-	if (!o->raw) {
-		env.size = m.total;
-		env.body_8bit = m.body_8bit;
-	}
-	if (rc == SMTP_OK)
-		rc = deliver(&c, &env, &src);
-	else
+	if (rc == SMTP_OK) {
+		outgoing_fit(&og, o, c.ext, &env);
+		rc = deliver(&c, &env, &og.src);
+	} else {
 		warnmsg("%s", smtp_error(&c));
-	if (rc == SMTP_OK || rc == MAIL_PARTIAL || !c.broken)
-		smtp_quit(&c);
-	else
-		smtp_close(&c);
-	mime_free(&m);
-	msg_buf_free(&text);
-	if (fd >= 0)
-		close(fd);
+	}
+	smtp_quit(&c); /* or only close, when the connection is broken */
+	outgoing_close(&og);
 	return rc;
 }
 
@@ -317,7 +346,9 @@ static void usage(FILE *f)
 	    "64 bad options; 66 a file to send is missing; 68 unknown host;\n"
 	    "69 refused (connection refused, 5xx reply, every recipient refused);\n"
 	    "75 try again later (timeout, 4xx reply, connection lost);\n"
-	    "76 the server broke the protocol; 77 login refused.\n"
+	    "76 the server broke the protocol; 77 login refused;\n"
+	    "65 the text is over 10 MiB (attach it with -a); 74 a file failed\n"
+	    "while it was being sent (nothing was delivered).\n"
 	    "\n"
 	    "Example:\n"
 	    "  ./mail_send -v -t gizem@example.com -s 'Merhaba' -m 'Nasılsın?' -a notes.pdf\n");
@@ -380,6 +411,20 @@ static void add_item(const char **list, size_t *n, size_t max,
 	list[(*n)++] = arg;
 }
 
+/* RFC 5321 4.1.1.1: EHLO takes a domain or an address literal; here,
+ * at least, printable ASCII without spaces, at most 255 octets. */
+static const char *check_ehlo(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (name[i] <= ' ' || name[i] > '~')
+			die(EX_USAGE, "--ehlo: '%s' is not a host name", name);
+	if (n == 0 || n > 255)
+		die(EX_USAGE, "--ehlo: a host name of 1 to 255 octets");
+	return name;
+}
+
 /* One option into o. */
 static void take_option(struct options *o, int ch)
 {
@@ -398,7 +443,7 @@ static void take_option(struct options *o, int ch)
 	case OPT_RAW: o->raw = optarg; break;
 	case 'u': o->user = optarg; break;
 	case 'w': o->pass = optarg; break;
-	case OPT_EHLO: o->ehlo = optarg; break;
+	case OPT_EHLO: o->ehlo = check_ehlo(optarg); break;
 	case OPT_TIMEOUT: o->timeout = (int)opt_ulong("--timeout", optarg, 1, 3600); break;
 	case 'v': o->verbose = true; break;
 	case 'h': usage(stdout); exit(EX_OK);

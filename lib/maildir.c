@@ -194,6 +194,14 @@ static void unlink_links(const char *root, const char *const boxes[],
 			unlink(path);
 }
 
+/* Put the tmp/ file into new/: a link for every mailbox but the last,
+ * which gets the rename of the Maildir protocol (one journal update
+ * fewer than link + unlink). */
+static int place(const char *tmp, const char *path, int last)
+{
+	return last ? rename(tmp, path) : link(tmp, path);
+}
+
 int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
                    const char *const boxes[], size_t nbox)
 {
@@ -218,10 +226,10 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 	for (i = 0; i < nbox; i++) {
 		if (maildir_path(path, root, boxes[i], "new", name) < 0)
 			break;
-		if (link(d->tmp_path, path) < 0 && (errno != ENOENT ||
-		    maildir_make_box(err, root, boxes[i]) < 0 ||
-		    link(d->tmp_path, path) < 0)) {
-			snprintf(err, MAILDIR_ERR_LEN, "cannot link %s: %s",
+		if (place(d->tmp_path, path, i + 1 == nbox) < 0 &&
+		    (errno != ENOENT || maildir_make_box(err, root, boxes[i]) < 0 ||
+		     place(d->tmp_path, path, i + 1 == nbox) < 0)) {
+			snprintf(err, MAILDIR_ERR_LEN, "cannot deliver to %s: %s",
 			         path, strerror(errno));
 			break;
 		}
@@ -238,7 +246,8 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 			snprintf(err, MAILDIR_ERR_LEN, "no mailbox to deliver to");
 		unlink_links(root, boxes, i, name);
 	}
-	unlink(d->tmp_path);
+	if (i < nbox || nbox == 0)
+		unlink(d->tmp_path); /* after success it was renamed away */
 	d->tmp_path[0] = '\0';
 	return i == nbox && nbox > 0 ? 0 : -1;
 }
@@ -475,7 +484,8 @@ int maildir_scan(char *err, struct maildir_box *b)
 	}
 	b->n = keep;
 	sort_names = b->names;
-	qsort(b->msg, b->n, sizeof *b->msg, by_delivery);
+	if (b->n > 1) /* an empty maildrop has no array at all */
+		qsort(b->msg, b->n, sizeof *b->msg, by_delivery);
 	return 0;
 }
 

@@ -212,6 +212,17 @@ int msg_header(struct msg_buf *b, const char *name, const char *value)
 	return 0;
 }
 
+int msg_address_header(struct msg_buf *b, const char *name, const char *value)
+{
+	if (value[strcspn(value, "\r\n")] != '\0')
+		return -1;
+	msg_buf_puts(b, name);
+	msg_buf_puts(b, ":");
+	put_folded(b, value, strlen(name) + 1);
+	msg_buf_puts(b, "\r\n");
+	return 0;
+}
+
 /* ---- quoted-printable (RFC 2045 6.7) ---- */
 
 /* Does a line break (LF or CRLF) or the end follow position i? */
@@ -250,6 +261,43 @@ void msg_qp_encode(struct msg_buf *b, const char *in, size_t n)
 	}
 	if (n == 0 || in[n - 1] != '\n')
 		msg_buf_puts(b, "\r\n");
+}
+
+/* ---- SMTP transparency: CRLF and dot-stuffing (RFC 5321 4.5.2) ---- */
+
+size_t msg_stuff(struct msg_stuffer *s, const char *in, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = in[i];
+		if (s->cr && c == '\n') { /* the LF of a CRLF already sent */
+			s->cr = false;
+			continue;
+		}
+		s->cr = c == '\r';
+		if (c == '\r' || c == '\n') {
+			out[o++] = '\r';
+			out[o++] = '\n';
+			s->bol = true;
+			continue;
+		}
+		if (s->bol && c == '.')
+			out[o++] = '.';
+		out[o++] = c;
+		s->bol = false;
+	}
+	return o;
+}
+
+size_t msg_stuff_end(struct msg_stuffer *s, char *out)
+{
+	if (s->bol)
+		return 0;
+	out[0] = '\r';
+	out[1] = '\n';
+	s->bol = true;
+	return 2;
 }
 
 /* ---- attachments: types, file names, boundaries ---- */

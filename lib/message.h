@@ -59,6 +59,13 @@ bool msg_is_ascii(const char *p, size_t n);
 int msg_header(struct msg_buf *b, const char *name, const char *value);
 
 /*
+ * The same for From:, To: and Cc:, whose addresses must never become
+ * encoded words (RFC 2047 5 (3)): folded at spaces, and UTF-8 kept as
+ * is, which RFC 6532 3.2 allows when the mail goes with SMTPUTF8.
+ */
+int msg_address_header(struct msg_buf *b, const char *name, const char *value);
+
+/*
  * Append n bytes as quoted-printable (RFC 2045 6.7): line breaks (LF or
  * CRLF) become CRLF, '=' and bytes outside printable ASCII become =XX,
  * a space or tab before a line break is encoded, and soft breaks "="
@@ -76,6 +83,23 @@ const char *msg_mime_type(const char *filename);
  * `;\r\n filename*0*=utf-8''%C3%A7...` folded under 78 columns.
  */
 void msg_filename_param(struct msg_buf *b, const char *name);
+
+/*
+ * SMTP's DATA transparency (RFC 5321 4.5.2) and line endings (2.3.8),
+ * for a message that streams through in chunks: LF, CRLF and a bare CR
+ * all become CRLF, and a line that starts with "." gets another.
+ * Start with { .bol = true }; msg_stuff() writes the n bytes, converted,
+ * into out (room for MSG_STUFF_CAP(n)) and returns how many;
+ * msg_stuff_end() ends an unfinished last line ("\r\n" or nothing).
+ */
+struct msg_stuffer {
+	bool bol; /* at the beginning of a line */
+	bool cr;  /* the last byte was a CR, already written as CRLF */
+};
+#define MSG_STUFF_CAP(n) (2 * (n) + 2)
+
+size_t msg_stuff(struct msg_stuffer *s, const char *in, size_t n, char *out);
+size_t msg_stuff_end(struct msg_stuffer *s, char *out);
 
 /* A fresh multipart boundary (RFC 2046 5.1.1), "=_" first: that pair
  * can never occur in quoted-printable or base64 text. */

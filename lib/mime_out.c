@@ -87,7 +87,7 @@ static int put_list(struct msg_buf *b, const char *name,
 		msg_buf_puts(&v, i ? ", " : "");
 		msg_buf_puts(&v, addr[i]);
 	}
-	rc = v.failed ? MIME_ERR_NOMEM : msg_header(b, name, v.p);
+	rc = v.failed ? MIME_ERR_NOMEM : msg_address_header(b, name, v.p);
 	msg_buf_free(&v);
 	return rc < 0 ? MIME_ERR_HEADER : 0;
 }
@@ -124,7 +124,7 @@ static int put_headers(struct mime_out *m, const struct mime_spec *s,
 	msg_date(date, sizeof date, time(NULL));
 	msg_id(id, sizeof id, s->host);
 	msg_header(b, "Date", date);
-	if (msg_header(b, "From", s->from) < 0 ||
+	if (msg_address_header(b, "From", s->from[0] ? s->from : "<>") < 0 ||
 	    put_list(b, "To", s->to, s->nto) < 0 ||
 	    put_list(b, "Cc", s->cc, s->ncc) < 0 ||
 	    msg_header(b, "Subject", s->subject) < 0) {

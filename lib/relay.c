@@ -367,6 +367,7 @@ void relay_runner(void *arg)
 	struct queue_entry *e = calloc(1, sizeof *e);
 	struct sigaction sa = { .sa_handler = on_wake };
 	sigset_t block, orig;
+	pid_t parent = getppid();
 	int lock = -1;
 
 	if (client == NULL || e == NULL)
@@ -378,7 +379,9 @@ void relay_runner(void *arg)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	log_event("relay", "queue runner started for %zu route(s)", rc->nroute);
-	while (!conn_stop_requested()) {
+	/* Stop with the server, even one killed with SIGKILL (we would
+	 * become init's child then). */
+	while (!conn_stop_requested() && getppid() == parent) {
 		long long next = 0, now = (long long)time(NULL);
 		struct timespec ts = { 5, 0 }; /* no lock yet: look again soon */
 
@@ -387,7 +390,9 @@ void relay_runner(void *arg)
 			lock = queue_lock(rc);
 		if (lock >= 0) {
 			next = run_pass(rc, client, e);
-			ts.tv_sec = next ? (next > now ? next - now : 0) : 3600;
+			ts.tv_sec = next ? (next > now ? next - now : 0) : 5;
+			if (ts.tv_sec > 5) /* look at getppid() now and then */
+				ts.tv_sec = 5;
 		}
 		/* Sleep until due, new mail (SIGUSR1) or stop, with no gap for a
 		 * signal to slip through between the check and the wait. */

@@ -6,6 +6,7 @@
 #include "smtp_client.h"
 #include "address.h"
 #include "base64.h"
+#include "message.h"
 #include "net.h"
 
 #include <stdarg.h>
@@ -54,19 +55,6 @@ static int refused(struct smtp_client *c, const struct smtp_reply *r,
 const char *smtp_error(const struct smtp_client *c)
 {
 	return c->err;
-}
-
-const char *smtp_status_name(int status)
-{
-	static const char *const names[] = {
-		"ok", "connection refused", "unknown host", "timed out",
-		"connection lost", "protocol error", "temporary failure (4xx)",
-		"permanent failure (5xx)", "authentication failed",
-		"message too large", "SMTPUTF8 needed", "message source failed"
-	};
-	int i = -status;
-
-	return i >= 0 && i <= -SMTP_ERR_SOURCE ? names[i] : "unknown";
 }
 
 /* ---- reading replies (RFC 5321 4.2) ---- */
@@ -161,6 +149,8 @@ static int send_cmd(struct smtp_client *c, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof line)
 		return fail(c, SMTP_ERR_PROTOCOL, "command too long");
+	if (line[strcspn(line, "\r\n")] != '\0') /* never a second command */
+		return fail(c, SMTP_ERR_PROTOCOL, "line break inside a command");
 	if (conn_send_line(&c->conn, line, (size_t)n) < 0)
 		return fail(c, SMTP_ERR_IO, "sending to server: %s",
 		            conn_status_text(&c->conn, CONN_ERROR));
@@ -527,86 +517,49 @@ static int envelope_stepwise(struct smtp_client *c,
 
 /* ---- the body: CRLF and dot-stuffing while it streams ---- */
 
-struct body_state {
-	bool bol;              /* at the beginning of a line */
-	bool cr;               /* the last byte was a CR (now sent as CRLF) */
-	size_t tlen;           /* the line so far, for the -v trace */
-	char tline[CONN_BUF];
-};
-
-/* Queue n bytes of the body, keeping a copy for the trace. */
-static int body_put(struct smtp_client *c, struct body_state *b,
-                    const char *p, size_t n)
+/* -v: the body's lines, as sent; tline carries a line across chunks. */
+static void trace_body(struct smtp_client *c, char *tline, size_t *tlen,
+                       const char *p, size_t n)
 {
-	if (c->conn.trace) {
-		size_t k = n < sizeof b->tline - b->tlen ? n : sizeof b->tline - b->tlen;
-		memcpy(b->tline + b->tlen, p, k);
-		b->tlen += k;
+	while (c->conn.trace && n > 0) {
+		const char *lf = memchr(p, '\n', n);
+		size_t k = lf ? (size_t)(lf - p) + 1 : n;
+		size_t room = CONN_BUF - *tlen, take = k < room ? k : room;
+		memcpy(tline + *tlen, p, take);
+		*tlen += take;
+		if (lf) {
+			conn_trace(&c->conn, c->conn.out_tag, tline, *tlen);
+			*tlen = 0;
+		}
+		p += k;
+		n -= k;
 	}
-	return conn_write(&c->conn, p, n);
 }
 
-/* End a line with CRLF (RFC 5321 2.3.8: never a bare CR or LF). */
-static int body_eol(struct smtp_client *c, struct body_state *b)
-{
-	conn_trace(&c->conn, c->conn.out_tag, b->tline, b->tlen);
-	b->tlen = 0;
-	b->bol = true;
-	return conn_write(&c->conn, "\r\n", 2);
-}
-
-/* One chunk of the body: LF, CRLF and a bare CR all become CRLF; a
- * line that starts with "." gets another (RFC 5321 4.5.2). */
-static int body_chunk(struct smtp_client *c, struct body_state *b,
-                      const char *p, size_t n)
-{
-	size_t i = 0;
-	int rc = 0;
-
-	while (i < n && rc == 0) {
-		if (b->cr) { /* CRLF went out at the CR: drop its LF */
-			b->cr = false;
-			if (p[i] == '\n')
-				i++;
-			continue;
-		}
-		size_t j = i;
-		while (j < n && p[j] != '\r' && p[j] != '\n')
-			j++;
-		if (j > i && b->bol && p[i] == '.')
-			rc = body_put(c, b, ".", 1);
-		if (j > i) {
-			b->bol = false;
-			rc |= body_put(c, b, p + i, j - i);
-		}
-		if (j < n) {
-			b->cr = p[j] == '\r';
-			rc |= body_eol(c, b);
-			j++;
-		}
-		i = j;
-	}
-	return rc;
-}
-
-/* Stream src to the server, then the end mark "<CRLF>.<CRLF>". */
+/* Stream src to the server (RFC 5321 4.5.2 transparency, CRLF line
+ * endings: msg_stuff), then the end mark "<CRLF>.<CRLF>". */
 static int send_body(struct smtp_client *c, const struct smtp_source *src)
 {
-	static const char dot[] = ".";
-	struct body_state b = { .bol = true, .cr = false, .tlen = 0 };
-	char in[CONN_BUF];
-	ssize_t n;
+	struct msg_stuffer st = { .bol = true, .cr = false };
+	char in[CONN_BUF / 2], out[MSG_STUFF_CAP(CONN_BUF / 2)], tline[CONN_BUF];
+	size_t n, tlen = 0;
+	ssize_t got;
 
-	while ((n = src->read(src->ctx, in, sizeof in)) > 0)
-		if (body_chunk(c, &b, in, (size_t)n) < 0)
+	while ((got = src->read(src->ctx, in, sizeof in)) > 0) {
+		n = msg_stuff(&st, in, (size_t)got, out);
+		trace_body(c, tline, &tlen, out, n);
+		if (conn_write(&c->conn, out, n) < 0)
 			return fail(c, SMTP_ERR_IO, "sending the message: %s",
 			            conn_status_text(&c->conn, CONN_ERROR));
+	}
 	/* Dropping the connection before "." makes the server discard it. */
-	if (n < 0)
+	if (got < 0)
 		return fail(c, SMTP_ERR_SOURCE, "reading the message failed; "
 		            "nothing was delivered");
-	if ((!b.bol && body_eol(c, &b) < 0) ||
-	    conn_send_line(&c->conn, dot, 1) < 0)
+	n = msg_stuff_end(&st, out);
+	trace_body(c, tline, &tlen, out, n);
+	if (conn_write(&c->conn, out, n) < 0 ||
+	    conn_send_line(&c->conn, ".", 1) < 0)
 		return fail(c, SMTP_ERR_IO, "sending the message: %s",
 		            conn_status_text(&c->conn, CONN_ERROR));
 	return SMTP_OK;

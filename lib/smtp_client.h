@@ -23,9 +23,11 @@
  * enum smtp_status; then smtp_error(&c) is one line saying what failed
  * and why (the server's reply included), for an error message or a log.
  * After SMTP_ERR_TIMEOUT, SMTP_ERR_IO, SMTP_ERR_PROTOCOL or
- * SMTP_ERR_SOURCE the connection is unusable (c.broken): call smtp_close.
- * After a refusal (SMTP_ERR_TEMP/PERM/SIZE/UTF8, all recipients refused)
- * the transaction was reset (RSET) and the next smtp_send may follow.
+ * SMTP_ERR_SOURCE, or a 421 reply, the connection is unusable
+ * (c.broken is true): call smtp_close.  After any other refusal of one
+ * message (SMTP_ERR_TEMP/PERM/SIZE/UTF8) the session is clean again (an
+ * RSET was sent when a transaction had begun): the next smtp_send may
+ * follow on the same connection.
  *
  * Memory: the object is fixed-size (two conn buffers and one reply);
  * nothing grows with the message, the reply or the server's output.
@@ -126,7 +128,8 @@ struct smtp_client {
 int smtp_open(struct smtp_client *c, const char *host, unsigned port,
               int timeout_s, bool trace);
 
-/* The same over descriptors the caller opened (a pipe, --stdio tests). */
+/* The same over descriptors the caller opened (pipes in tests, a
+ * child's stdin/stdout); the client owns and closes them from then on. */
 int smtp_open_fds(struct smtp_client *c, int rfd, int wfd, int timeout_s,
                   bool trace);
 
@@ -158,8 +161,5 @@ void smtp_close(struct smtp_client *c);
 
 /* The last error as one line, e.g. "RCPT TO:<x@y> refused: 550 ...". */
 const char *smtp_error(const struct smtp_client *c);
-
-/* A short name for a status ("timed out", "refused (5xx)"...). */
-const char *smtp_status_name(int status);
 
 #endif

@@ -11,7 +11,7 @@ PIDS=""
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
+	[ -n "$KEEP_T" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -82,3 +82,7 @@ wait_for() {
 	done
 	return 1
 }
+
+# wait_count DIR N: wait (up to 5 s) until DIR holds N files.
+has_count() { [ "$(count_files "$1")" -eq "$2" ]; }
+wait_count() { wait_for has_count "$1" "$2"; }

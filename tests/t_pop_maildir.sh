@@ -2,6 +2,7 @@
 # pop_server and the Maildir: exact sizes, UIDL stability, what QUIT
 # changes on disk (and what a dropped session, a timeout or a crash
 # does not), the per-mailbox lock, mail arriving during a session.
+# shellcheck disable=SC2059 # message texts are printf formats on purpose (\n, \r, \304)
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib_pop.sh"
 

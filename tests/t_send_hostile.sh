@@ -34,6 +34,11 @@ fake_case dropdata "connection dropped during DATA" 75 'sending the message: \|r
 start_server "fake_smtp five" fake5.log "$FAKE" five || exit 0
 sends "five-octet replies (250 CRLF): sent" 0 -p $PORT -m x </dev/null
 stop_server $LAST_PID
+start_server "fake_smtp login" fakelogin.log "$FAKE" login || exit 0
+sends "AUTH LOGIN when PLAIN is not offered: sent" 0 -p $PORT -u gizem -w 1234 -m x -v
+has "-v: AUTH LOGIN's 334 challenge decoded" "$T/send.err" '^S: 334 VXNlcm5hbWU6    # base64 of "Username:"$'
+has "-v: AUTH LOGIN's password line decoded" "$T/send.err" '^C: MTIzNA==    # base64 of "1234"$'
+stop_server $LAST_PID
 
 # --- the network ---
 P=$(free_port)
@@ -46,6 +51,7 @@ one_line "unknown host: one line" "$T/send.err"
 
 # --- bad options: nothing is sent ---
 sends "bad port: exit 64" 64 -p 99999
+sends "--ehlo with a space: exit 64" 64 --ehlo 'a b'
 sends "bad address: exit 64" 64 -t 'not an address'
 has "bad address: names it" "$T/send.err" "'not an address' is not an address"
 sends "-m and -F together: exit 64" 64 -m a -F /etc/hostname

@@ -150,3 +150,4 @@ sleep 0.3
 	fail "mail_send killed mid-message: nothing delivered"
 sends "UTF-8 address (SMTPUTF8): sent" 0 -p $PORT -t 'çiğdem@example.com' -m x -v
 has "UTF-8 address: MAIL says SMTPUTF8" "$T/send.err" '^C: MAIL FROM:<melek@example.com> SIZE=[0-9]* SMTPUTF8$'
+has "UTF-8 address: To: as UTF-8, not encoded words (RFC 6532)" "$(stored ../md7/çiğdem)" '^To: çiğdem@example.com$'

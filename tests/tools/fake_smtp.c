@@ -12,6 +12,7 @@
  *   fake_smtp garbage    an HTTP answer instead of a greeting
  *   fake_smtp five       a correct server with 5-octet replies "250\r\n"
  *   fake_smtp dropdata   takes DATA, then closes in the middle of it
+ *   fake_smtp login      offers only AUTH LOGIN, and takes any password
  *
  * "-p PORT" after the mode picks the port (0, the default: any free one).
  */
@@ -45,6 +46,15 @@ static void serve(struct conn *c, int fd, const char *mode)
 			for (int i = 0; i < 1000 && say(fd, "250-X-FILLER-LINE\r\n") == 0; i++)
 				;
 			say(fd, "250 OK\r\n");
+		} else if (str_ncase_eq(line, "EHLO", 4) && strcmp(mode, "login") == 0) {
+			say(fd, "250-fake\r\n250 AUTH LOGIN\r\n");
+		} else if (str_ncase_eq(line, "AUTH LOGIN", 10)) {
+			/* S: 334 "Username:"  C: user  S: 334 "Password:"  C: pass */
+			say(fd, "334 VXNlcm5hbWU6\r\n");
+			conn_read_command(c, line, FAKE_LINE, &n, &end);
+			say(fd, "334 UGFzc3dvcmQ6\r\n");
+			conn_read_command(c, line, FAKE_LINE, &n, &end);
+			say(fd, "235 2.7.0 ok\r\n");
 		} else if (str_ncase_eq(line, "DATA", 4)) {
 			say(fd, "354\r\n");
 			if (strcmp(mode, "dropdata") == 0)
@@ -102,7 +112,7 @@ int main(int argc, char **argv)
 		port = (unsigned)opt_ulong("-p", argv[3], 0, 65535);
 	else if (argc != 2)
 		die(2, "usage: fake_smtp MODE [-p PORT]; MODE: endless, ehlo1000, "
-		    "nocrlf, tiny, garbage, five or dropdata");
+		    "nocrlf, tiny, garbage, five, dropdata or login");
 	if (net_listen(err, "127.0.0.1", &port, &lfd, 1) < 0)
 		die(1, "%s", err);
 	fprintf(stderr, "fake_smtp: listening on 127.0.0.1 port %u\n", port);

@@ -145,6 +145,34 @@ static void test_attachment_bits(void)
 	      strncmp(bound, "=_", 2) == 0 && strlen(bound) <= MSG_BOUNDARY_MAX);
 }
 
+/* msg_stuff over s, fed in chunks of step bytes. */
+static void stuff(const char *s, size_t step, char *out)
+{
+	struct msg_stuffer st = { .bol = true, .cr = false };
+	size_t n = strlen(s), o = 0;
+
+	for (size_t i = 0; i < n; i += step)
+		o += msg_stuff(&st, s + i, n - i < step ? n - i : step, out + o);
+	o += msg_stuff_end(&st, out + o);
+	out[o] = '\0';
+}
+
+static void test_stuff(void)
+{
+	const char *in = ".a\n..b\r\nc\rd\n\n.\r\n.";
+	const char *want = "..a\r\n...b\r\nc\r\nd\r\n\r\n..\r\n..\r\n";
+	char out[128];
+
+	stuff(in, 100, out);
+	CHECK_STR("dot-stuffing and CRLF in one chunk", out, want);
+	stuff(in, 1, out);
+	CHECK_STR("dot-stuffing and CRLF a byte at a time", out, want);
+	stuff("x\r", 1, out);
+	CHECK_STR("a CR at the very end is one line break", out, "x\r\n");
+	stuff("", 1, out);
+	CHECK_STR("an empty body stays empty", out, "");
+}
+
 /* Read the whole stream in small reads; returns its length. */
 static size_t drain(struct mime_out *m, char *out, size_t cap)
 {
@@ -209,6 +237,7 @@ int main(void)
 	test_headers();
 	test_qp();
 	test_attachment_bits();
+	test_stuff();
 	test_mime_out();
 	return CHECK_DONE();
 }
