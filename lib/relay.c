@@ -163,7 +163,10 @@ static void hop_send(struct hop *h, struct queue_entry *e, size_t *idx,
 	char diag[QUEUE_RCPT_MAX][640];
 	struct msg_source src = { queue_open_msg(h->rc->maildir, e->name), true };
 	struct smtp_source s = { msg_read, &src };
-	struct smtp_envelope env = { e->from, to, n, 0, true };
+	const char *w = strstr(e->name, ",W=");
+	/* SIZE= (RFC 1870): the CRLF size from the name is estimate enough. */
+	struct smtp_envelope env = { e->from, to, n,
+		                     w ? strtoull(w + 3, NULL, 10) : 0, true };
 	bool keep[QUEUE_RCPT_MAX] = { false }, deferred = false;
 	size_t nfail = 0, k = 0;
 	int rc = SMTP_ERR_IO;
