@@ -10,9 +10,15 @@
  * and LOGIN (RFC 4954, 4616).  Leaves out: STARTTLS (the lab shows the
  * clear text on purpose), CHUNKING, DSN parameters, EXPN.
  *
- * One session, from accept() to QUIT, is smtp_session() below: read a
- * command line, look its verb up in the command table, check the state,
- * run the handler.  DATA is read by data_read() in the same process.
+ * With --relay DOMAIN=HOST:PORT it is also the sender's mail server of
+ * the journey: mail for DOMAIN goes into the queue DIR/.queue/ before
+ * the 250, and a queue runner (lib/relay.c) forwards it (RFC 5321 4.4:
+ * every hop adds its Received: header; 3.6: never an open relay).
+ *
+ * One session, from accept() to QUIT, is smtp_session() at the end:
+ * read a command line, look its verb up in the command table (the
+ * dispatcher answers unknown verbs and commands out of sequence), run
+ * the handler.  DATA is read by data_read() through lib/smtp_data.c.
  */
 #include <getopt.h>
 #include <stdarg.h>
