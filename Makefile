@@ -10,6 +10,11 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Wpedantic
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_DARWIN_C_SOURCE -Ilib
 PREFIX  ?= /usr/local
+# Bind every symbol at start-up, once, in the server's parent: its forked
+# sessions then skip the lazy look-ups each would repeat (GNU ld).
+ifeq ($(shell uname -s),Linux)
+LDFLAGS += -Wl,-z,now
+endif
 
 PROGS    := $(basename $(wildcard smtp_server.c pop_server.c mail_send.c pop_client.c))
 LIB_SRC  := $(wildcard lib/*.c)

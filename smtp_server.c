@@ -29,6 +29,8 @@
 #include "maildir.h"
 #include "message.h"
 #include "net.h"
+#include "queue.h"
+#include "relay.h"
 #include "server.h"
 #include "users.h"
 #include "util.h"
@@ -39,7 +41,8 @@
 #define SMTP_HOPS_MAX 30           /* Received: headers: a mail loop */
 #define SMTP_DEFAULT_SIZE 10485760 /* 10 MiB, advertised in SIZE */
 #define SMTP_DEFAULT_TIMEOUT 300   /* RFC 5321 4.5.3.2.7: 5 minutes */
-#define SMTP_DOMAINS_MAX 16
+#define SMTP_DEFAULT_RETRY 30      /* --retry: first delay of a relay */
+#define SMTP_DEFAULT_LIFETIME 86400 /* --queue-lifetime: a day, then bounce */
 
 /* What the command line set; shared read-only by every session. */
 struct smtp_config {
@@ -53,8 +56,7 @@ struct smtp_config {
 	bool strict_crlf;
 	bool pipelining, eightbit, esmtp;
 	bool verbose;
-	const char *domains[SMTP_DOMAINS_MAX];
-	size_t ndomain;
+	struct relay_config relay; /* --domain, --relay and the queue */
 };
 
 /* RFC 5321 4.1.4: the order of commands, as states. */
@@ -80,8 +82,9 @@ struct session {
 	char user[ADDR_MAX + 1];
 	char from[ADDR_MAX + 1];
 	char rcpt[SMTP_RCPT_MAX][ADDR_MAX + 1];
+	bool routed[SMTP_RCPT_MAX]; /* for a --relay domain: queued */
 	char box[SMTP_RCPT_MAX][MAILDIR_BOX_MAX + 1];
-	size_t nrcpt, nbox;
+	size_t nrcpt, nbox, nrouted;
 	char line[SMTP_CMD_MAX + 1];
 };
 
@@ -122,7 +125,7 @@ static void set_state(struct session *s, enum state next)
 static void reset_transaction(struct session *s)
 {
 	s->from[0] = '\0';
-	s->nrcpt = s->nbox = 0;
+	s->nrcpt = s->nbox = s->nrouted = 0;
 	s->smtputf8 = s->body_8bit = false;
 	if (s->state & (ST_MAIL | ST_RCPT))
 		set_state(s, ST_READY);
@@ -141,7 +144,6 @@ static void greet(struct session *s, const char *arg, bool esmtp)
 	s->esmtp = esmtp;
 	reset_transaction(s);
 	set_state(s, ST_READY);
-	log_event(s->peer, "%s %s", esmtp ? "EHLO" : "HELO", s->helo);
 }
 
 static void cmd_helo(struct session *s, char *arg)
@@ -271,32 +273,31 @@ static void cmd_mail(struct session *s, char *arg)
 	str_copy(s->from, path, sizeof s->from);
 	set_state(s, ST_MAIL);
 	reply(s, "250 2.1.0 Sender <%s> ok", s->from);
-	log_event(s->peer, "MAIL FROM:<%s>", s->from);
 }
 
-static bool local_domain(const struct smtp_config *c, const char *domain)
-{
-	if (c->ndomain == 0 || domain[0] == '\0')
-		return true;
-	for (size_t i = 0; i < c->ndomain; i++)
-		if (str_ncase_eq(domain, c->domains[i], ADDR_DOMAIN_MAX + 1))
-			return true;
-	return false;
-}
-
-/* Decide whether a parsed recipient is deliverable; 0 or -1 (replied). */
+/*
+ * Decide what to do with a parsed recipient: RELAY_LOCAL (box filled),
+ * RELAY_ROUTED (queue it), or -1 when refused (replied).
+ */
 static int check_rcpt(struct session *s, const char *path, char *box)
 {
 	char local[ADDR_LOCAL_MAX + 1], domain[ADDR_DOMAIN_MAX + 1];
 	char pass[USERS_LINE_MAX];
+	enum relay_kind kind;
 
-	if (addr_split(path, local, domain) < 0 ||
-	    maildir_box_name(local, strlen(local), box) < 0) {
+	if (addr_split(path, local, domain) < 0) {
 		reply(s, "553 5.1.3 Mailbox name not allowed: <%s>", path);
 		return -1;
 	}
-	if (!local_domain(s->cfg, domain)) {
+	kind = relay_kind(&s->cfg->relay, domain);
+	if (kind == RELAY_FOREIGN) { /* never an open relay */
 		reply(s, "550 5.7.1 Relaying denied: <%s> is not local", path);
+		return -1;
+	}
+	if (kind == RELAY_ROUTED)
+		return RELAY_ROUTED;
+	if (maildir_box_name(local, strlen(local), box) < 0) {
+		reply(s, "553 5.1.3 Mailbox name not allowed: <%s>", path);
 		return -1;
 	}
 	if (s->cfg->check_rcpt &&
@@ -304,7 +305,7 @@ static int check_rcpt(struct session *s, const char *path, char *box)
 		reply(s, "550 5.1.1 <%s>: no such user here", path);
 		return -1;
 	}
-	return 0;
+	return RELAY_LOCAL;
 }
 
 /* "RCPT TO:<path>": add a recipient (RFC 5321 4.1.1.3). */
@@ -314,6 +315,7 @@ static void cmd_rcpt(struct session *s, char *arg)
 	char path[ADDR_MAX + 1], box[MAILDIR_BOX_MAX + 1];
 	enum addr_error e;
 	size_t i;
+	int kind;
 
 	if (!str_ncase_eq(arg, "TO:", 3)) {
 		reply(s, "501 5.5.4 Syntax: RCPT TO:<address>");
@@ -334,16 +336,18 @@ static void cmd_rcpt(struct session *s, char *arg)
 		reply(s, "452 4.5.3 Too many recipients");
 		return;
 	}
-	if (check_rcpt(s, path, box) < 0)
+	if ((kind = check_rcpt(s, path, box)) < 0)
 		return;
+	s->routed[s->nrcpt] = kind == RELAY_ROUTED;
 	str_copy(s->rcpt[s->nrcpt++], path, ADDR_MAX + 1);
 	for (i = 0; i < s->nbox && strcmp(s->box[i], box) != 0; i++)
 		;
-	if (i == s->nbox) /* one copy per mailbox, however it was named */
+	if (kind == RELAY_ROUTED)
+		s->nrouted++;
+	else if (i == s->nbox) /* one copy per mailbox, however named */
 		str_copy(s->box[s->nbox++], box, MAILDIR_BOX_MAX + 1);
 	set_state(s, ST_RCPT);
 	reply(s, "250 2.1.5 Recipient <%s> ok", path);
-	log_event(s->peer, "RCPT TO:<%s> (mailbox %s)", path, box);
 }
 
 /* ---- DATA: read the message and deliver it ---- */
@@ -468,13 +472,50 @@ static void trace_headers(struct session *s, struct maildir_delivery *d,
 	maildir_write(d, head, (size_t)n < sizeof head ? (size_t)n : sizeof head - 1);
 }
 
+/* The relay queue's envelope for the routed recipients (lib/queue.h). */
+static int queue_envelope(char *err, struct session *s,
+                          const struct maildir_delivery *d)
+{
+	static struct queue_entry e; /* 26 KiB: not on the stack */
+	time_t now = time(NULL);
+
+	memset(&e, 0, offsetof(struct queue_entry, rcpt));
+	queue_msg_name(d, e.name, sizeof e.name);
+	str_copy(e.from, s->from, sizeof e.from);
+	e.arrived = e.next = (long long)now;
+	for (size_t i = 0; i < s->nrcpt; i++)
+		if (s->routed[i])
+			str_copy(e.rcpt[e.nrcpt++], s->rcpt[i], ADDR_MAX + 1);
+	return queue_write(err, s->cfg->maildir, &e);
+}
+
+/* Link the message into every local mailbox and, for routed recipients,
+ * into the queue with its envelope.  All or nothing; 0 or -1 (logged). */
+static int deliver(struct session *s, struct maildir_delivery *d,
+                   const char *id)
+{
+	char err[MAILDIR_ERR_LEN], name[MAILDIR_UNIQ_MAX + 48];
+	const char *boxes[SMTP_RCPT_MAX + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nbox; i++)
+		boxes[n++] = s->box[i];
+	if (s->nrouted > 0)
+		boxes[n++] = QUEUE_BOX;
+	if (maildir_commit(err, d, s->cfg->maildir, boxes, n) < 0 ||
+	    (s->nrouted > 0 && queue_envelope(err, s, d) < 0)) {
+		queue_msg_name(d, name, sizeof name);
+		queue_undo_delivery(s->cfg->maildir, boxes, n, name);
+		log_event(s->peer, "message %s not stored: %s", id, err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Reply to the end of DATA: 250 only when every copy is on disk. */
 static void data_finish(struct session *s, struct maildir_delivery *d,
                         const struct data_result *r, const char *id)
 {
-	char err[MAILDIR_ERR_LEN];
-	const char *boxes[SMTP_RCPT_MAX];
-
 	if (r->too_big || r->bare_lf || r->hops > SMTP_HOPS_MAX) {
 		maildir_abort(d);
 		if (r->too_big)
@@ -488,16 +529,16 @@ static void data_finish(struct session *s, struct maildir_delivery *d,
 		log_event(s->peer, "message %s refused", id);
 		return;
 	}
-	for (size_t i = 0; i < s->nbox; i++)
-		boxes[i] = s->box[i];
-	if (maildir_commit(err, d, s->cfg->maildir, boxes, s->nbox) < 0) {
+	if (deliver(s, d, id) < 0) {
 		reply(s, "451 4.3.0 Local error, message not stored");
-		log_event(s->peer, "message %s not stored: %s", id, err);
 		return;
 	}
 	reply(s, "250 2.0.0 Ok: queued as %s", id);
-	log_event(s->peer, "message %s stored: %llu octets for %zu mailbox(es)",
-	          id, r->octets, s->nbox);
+	log_event(s->peer, "message %s stored: %llu octets from <%s> (HELO %s) "
+	          "for <%s>%s, %zu mailbox(es)", id, r->octets, s->from, s->helo,
+	          s->rcpt[0], s->nrcpt > 1 ? " and others" : "", s->nbox);
+	if (s->nrouted > 0)
+		server_wake_helper(); /* the queue runner: new mail to relay */
 }
 
 /* The log's id for a message: its unique name up to the host part. */
@@ -521,7 +562,9 @@ static void cmd_data(struct session *s, char *arg)
 		reply(s, "501 5.5.4 Syntax: DATA");
 		return;
 	}
-	if (maildir_begin(err, &d, s->cfg->maildir, s->box[0]) < 0) {
+	/* Stream into the first local mailbox's tmp/, or the queue's. */
+	if (maildir_begin(err, &d, s->cfg->maildir,
+	                  s->nbox ? s->box[0] : QUEUE_BOX) < 0) {
 		reply(s, "451 4.3.0 Local error: cannot store mail now");
 		log_event(s->peer, "%s", err);
 		return;
@@ -857,6 +900,10 @@ static void usage(FILE *f)
 	    "      --timeout SECONDS  idle limit per session (default 300)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
 	    "      --domain DOMAIN    accept mail only for DOMAIN (repeatable)\n"
+	    "      --relay DOMAIN=HOST:PORT  queue mail for DOMAIN and forward it\n"
+	    "                         to that SMTP server (repeatable)\n"
+	    "      --retry SECONDS    first retry delay, doubling (default 30)\n"
+	    "      --queue-lifetime SECONDS  then bounce (default 86400)\n"
 	    "  -U, --users FILE       users file for AUTH (default ./users.txt);\n"
 	    "                         given, it also refuses unknown recipients\n"
 	    "      --auth-required    refuse MAIL before AUTH (530)\n"
@@ -879,7 +926,8 @@ static void usage(FILE *f)
 
 enum { OPT_MAX_SIZE = 256, OPT_TIMEOUT, OPT_MAX_CLIENTS, OPT_DOMAIN,
        OPT_AUTH_REQUIRED, OPT_STRICT, OPT_STDIO, OPT_NO_PIPELINING,
-       OPT_NO_8BITMIME, OPT_NO_ESMTP, OPT_VERSION };
+       OPT_NO_8BITMIME, OPT_NO_ESMTP, OPT_VERSION, OPT_RELAY, OPT_RETRY,
+       OPT_LIFETIME };
 
 static const struct option options[] = {
 	{ "port", required_argument, NULL, 'p' },
@@ -900,6 +948,9 @@ static const struct option options[] = {
 	{ "no-8bitmime", no_argument, NULL, OPT_NO_8BITMIME },
 	{ "no-esmtp", no_argument, NULL, OPT_NO_ESMTP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "relay", required_argument, NULL, OPT_RELAY },
+	{ "retry", required_argument, NULL, OPT_RETRY },
+	{ "queue-lifetime", required_argument, NULL, OPT_LIFETIME },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -927,10 +978,18 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
 		case OPT_MAX_CLIENTS: srv->max_clients = opt_ulong("--max-clients", optarg, 1, 10000); break;
 		case OPT_DOMAIN:
-			if (cfg->ndomain == SMTP_DOMAINS_MAX)
-				die(EX_USAGE, "--domain: at most %d domains", SMTP_DOMAINS_MAX);
-			cfg->domains[cfg->ndomain++] = optarg;
+			if (cfg->relay.ndomain == RELAY_DOMAINS_MAX)
+				die(EX_USAGE, "--domain: at most %d domains", RELAY_DOMAINS_MAX);
+			cfg->relay.domains[cfg->relay.ndomain++] = optarg;
 			break;
+		case OPT_RELAY:
+			if (cfg->relay.nroute == RELAY_ROUTES_MAX ||
+			    relay_parse_route(optarg, &cfg->relay.routes[cfg->relay.nroute++]) < 0)
+				die(EX_USAGE, "--relay: '%s' is not DOMAIN=HOST:PORT "
+				    "(at most %d routes)", optarg, RELAY_ROUTES_MAX);
+			break;
+		case OPT_RETRY: cfg->relay.retry = opt_ulong("--retry", optarg, 1, 86400); break;
+		case OPT_LIFETIME: cfg->relay.lifetime = opt_ulong("--queue-lifetime", optarg, 0, 31536000); break;
 		case OPT_AUTH_REQUIRED: cfg->auth_required = true; break;
 		case OPT_STRICT: cfg->strict_crlf = true; break;
 		case OPT_STDIO: stdio = true; break;
@@ -952,6 +1011,8 @@ int main(int argc, char **argv)
 		.maildir = "./maildir", .max_size = SMTP_DEFAULT_SIZE,
 		.timeout = SMTP_DEFAULT_TIMEOUT, .users_file = "./users.txt",
 		.pipelining = true, .eightbit = true, .esmtp = true,
+		.relay = { .retry = SMTP_DEFAULT_RETRY,
+		           .lifetime = SMTP_DEFAULT_LIFETIME, .timeout = 60 },
 	};
 	struct server_config srv = {
 		.port = 1025, .max_clients = 100,
@@ -962,6 +1023,13 @@ int main(int argc, char **argv)
 	util_set_progname(argv[0]);
 	util_hostname(cfg.hostname, sizeof cfg.hostname);
 	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	cfg.relay.maildir = cfg.maildir;
+	cfg.relay.hostname = cfg.hostname;
+	cfg.relay.verbose = cfg.verbose;
+	if (cfg.relay.nroute > 0) {
+		srv.helper = relay_runner;
+		srv.helper_ctx = &cfg.relay;
+	}
 	if (cfg.check_rcpt && users_readable(cfg.users_file) < 0)
 		die(EX_NOINPUT, "cannot read users file %s", cfg.users_file);
 	return stdio ? server_stdio(&srv) : server_run(&srv);

@@ -61,7 +61,7 @@ static pid_t start_helper(const struct server_config *cfg, int *fds, int n)
 		for (int i = 0; i < n; i++)
 			close(fds[i]);
 		server_session_signals();
-		cfg->helper(cfg->ctx);
+		cfg->helper(cfg->helper_ctx);
 		_exit(0);
 	}
 	return pid;

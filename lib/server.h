@@ -25,6 +25,7 @@ struct server_config {
 	/* Optional: a helper process kept alive beside the sessions
 	 * (the relay's queue runner).  It should return when asked to stop. */
 	void (*helper)(void *ctx);
+	void *helper_ctx;
 };
 
 /* Listen and serve until SIGINT/SIGTERM.  Returns a <sysexits.h> code. */

@@ -11,14 +11,14 @@ PIDS=""
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
+	[ -n "$KEEP_T" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-pass() { echo "ok - $1"; }
-fail() { echo "FAIL - $1${2:+: $2}"; }
-skip() { echo "skipped: $1${2:+: $2}"; }
+pass() { printf 'ok - %s\n' "$1"; }
+fail() { printf 'FAIL - %s\n' "$1${2:+: $2}"; }
+skip() { printf 'skipped: %s\n' "$1${2:+: $2}"; }
 
 # check NAME COMMAND...: pass when COMMAND exits 0.
 check() {
@@ -82,3 +82,7 @@ wait_for() {
 	done
 	return 1
 }
+
+# wait_count DIR N: wait (up to 5 s) until DIR holds N files.
+has_count() { [ "$(count_files "$1")" -eq "$2" ]; }
+wait_count() { wait_for has_count "$1" "$2"; }

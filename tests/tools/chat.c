@@ -7,7 +7,7 @@
  *                                             run COMMAND (e.g. a server
  *                                             with --stdio) on pipes
  * Script lines:
- *   C: text      send text and CRLF
+ *   C: text      send text and CRLF ("C:" alone: an empty line)
  *   L: text      send text and a bare LF
  *   R: text      send text as is, with \r \n \t \0 \\ \xHH escapes
  *   REPEAT n text  send text (escapes allowed) n times
@@ -119,9 +119,13 @@ int main(int argc, char **argv)
 		size_t n, len = strcspn(script, "\n");
 		enum conn_ending end;
 		enum conn_status st;
-		char *arg = script + 3;
+		char *arg;
 
 		script[len] = '\0';
+		/* "C:" alone is an empty line: editors strip trailing blanks. */
+		if (len == 2 && script[1] == ':')
+			script[2] = ' ', script[3] = '\0';
+		arg = script + 3;
 		lineno++;
 		if (script[0] == '#' || script[0] == '\0')
 			continue;

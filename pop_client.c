@@ -1,0 +1,624 @@
+/*
+ * pop_client: the reading side of the lab — a POP3 client (RFC 1939)
+ * that logs in, shows the drop and one message decoded to readable
+ * UTF-8, or downloads the drop into a local Maildir safely.
+ *
+ * Covers: RFC 1939 (USER/PASS, APOP, STAT, LIST, UIDL, RETR, TOP, DELE,
+ * QUIT), RFC 2449 (CAPA, [IN-USE] response code), the reading side of
+ * MIME (lib/mime_in: RFC 2045-2047), maildir(5) delivery.  Leaves out:
+ * STLS and SASL AUTH (the lab shows the clear text on purpose).
+ *
+ * A session, top to bottom, is run() below:
+ *   S: +OK POP3 ready <1896.697170952@host>    (greeting)
+ *   C: CAPA / USER gizem / PASS 1234           (or APOP gizem <md5>)
+ *   C: STAT, LIST [, UIDL]                     (the drop's snapshot)
+ *   C: RETR n / TOP n k / DELE n ...           (the chosen mode)
+ *   C: QUIT                                    (deletions happen now)
+ * Safety rules of -o DIR: a message is DELEted only once it is durable
+ * locally (fsync'd and renamed into new/); .uidl is written before QUIT,
+ * so a connection lost before QUIT (nothing deleted) duplicates nothing.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "localdrop.h"
+#include "mime_in.h"
+#include "net.h"
+#include "pop3_client.h"
+#include "server.h"
+#include "util.h"
+
+#define POPC_DEFAULT_PORT 1110    /* pop_server's port (110 needs root) */
+#define POPC_DEFAULT_TIMEOUT 60   /* seconds without an answer */
+#define POPC_CHECKPOINT 100       /* save .uidl every this many messages */
+#define POPC_PROGRESS_MIN 10      /* a progress line from this many on */
+#define POPC_FIELD_MAX 1024       /* a header kept for the --list table */
+
+enum mode { MODE_SHOW, MODE_LIST, MODE_UIDL, MODE_ALL, MODE_DOWNLOAD };
+
+struct options {
+	const char *host, *user, *pass, *outdir;
+	unsigned port;
+	unsigned long msg;
+	long top;               /* --top LINES, -1 for RETR */
+	int timeout;
+	bool apop, delete, raw, verbose;
+	enum mode mode;
+};
+
+/* The session: the drop's snapshot as STAT, LIST and UIDL gave it. */
+struct client {
+	const struct options *opt;
+	struct pop3 pop;
+	unsigned long count;
+	unsigned long long octets;
+	unsigned long *sizes;    /* [1..count] */
+	uidl_t *ids;             /* [1..count], NULL without UIDL */
+	bool *kept;              /* [1..count]: safely in the local Maildir */
+	unsigned long marked;    /* DELE accepted: deleted at QUIT */
+};
+
+/* ---- exit codes, in one place (<sysexits.h>) ---- */
+
+static int fail(struct client *c, int rc, const char *what)
+{
+	struct pop3 *p = &c->pop;
+
+	if (rc == POP3_ERR && p->in_use) {
+		warnmsg("%s: mailbox busy: another session holds it (%s)", what,
+		        p->reply);
+		return EX_TEMPFAIL;
+	}
+	warnmsg("%s: %s", what, p->err);
+	if (rc == POP3_ERR)
+		return EX_UNAVAILABLE;
+	return rc == POP3_PROTO ? EX_PROTOCOL : EX_TEMPFAIL;
+}
+
+/* ---- showing messages ---- */
+
+/* --raw: the message as it came, minus the byte-stuffing. */
+static int sink_raw(void *ctx, const char *p, size_t n, enum pop3_eol eol)
+{
+	(void)ctx;
+	fwrite(p, 1, n, stdout);
+	if (eol != POP3_MORE)
+		fputs(eol == POP3_CRLF ? "\r\n" : "\n", stdout);
+	return ferror(stdout) ? -1 : 0;
+}
+
+/* Decoded: headers, the text part, the attachments (lib/mime_in). */
+static int sink_mime(void *ctx, const char *p, size_t n, enum pop3_eol eol)
+{
+	mime_in_line(ctx, p, n, eol != POP3_MORE);
+	return ferror(stdout) ? -1 : 0;
+}
+
+/* RETR (or TOP) message n to stdout, decoded unless --raw. */
+static int show_message(struct client *c, unsigned long n)
+{
+	static struct mime_in mime; /* large: not on the stack */
+	const struct options *o = c->opt;
+	unsigned long long max = c->sizes[n] + POP3_OVERRUN_MAX;
+	int rc;
+
+	mime_in_init(&mime, stdout);
+	rc = pop3_retr(&c->pop, n, o->top, max, o->raw ? sink_raw : sink_mime,
+	               &mime);
+	if (rc == POP3_OK && !o->raw)
+		mime_in_finish(&mime);
+	if (rc == POP3_OK && o->top < 0 && c->pop.received != c->sizes[n])
+		warnmsg("message %lu: LIST said %lu octets but RETR sent %llu",
+		        n, c->sizes[n], c->pop.received);
+	fflush(stdout);
+	return rc;
+}
+
+/* The default: STAT, LIST, then message -n (1) as pop-client.py did. */
+static int mode_show(struct client *c)
+{
+	unsigned long n = c->opt->msg;
+
+	printf("STAT: %lu messages, %llu octets\n", c->count, c->octets);
+	if (c->count == 0) {
+		printf("The mailbox is empty.\n");
+		return POP3_OK;
+	}
+	printf("LIST:\n");
+	for (unsigned long i = 1; i <= c->count; i++)
+		printf("%lu %lu\n", i, c->sizes[i]);
+	if (n > c->count) {
+		printf("There is no message %lu (the mailbox has %lu).\n", n,
+		       c->count);
+		return POP3_OK;
+	}
+	printf("\nMessage %lu (%lu octets):\n", n, c->sizes[n]);
+	return show_message(c, n);
+}
+
+/* --all without -o: every message, one after the other. */
+static int mode_all(struct client *c)
+{
+	int rc = POP3_OK;
+
+	for (unsigned long i = 1; i <= c->count && rc == POP3_OK; i++) {
+		printf("%s=== Message %lu (%lu octets) ===\n", i > 1 ? "\n" : "",
+		       i, c->sizes[i]);
+		rc = show_message(c, i);
+	}
+	if (c->count == 0)
+		printf("The mailbox is empty.\n");
+	return rc;
+}
+
+/* --uidl: "n id" for each message. */
+static int mode_uidl(struct client *c)
+{
+	if (c->ids == NULL) {
+		printf("The server does not support UIDL.\n");
+		return POP3_OK;
+	}
+	for (unsigned long i = 1; i <= c->count; i++)
+		printf("%lu %s\n", i, c->ids[i]);
+	return POP3_OK;
+}
+
+/* ---- --list: a table of every message from TOP n 0 ---- */
+
+/* The headers the table shows, collected from TOP's output. */
+struct summary {
+	char from[POPC_FIELD_MAX], subject[POPC_FIELD_MAX];
+	char date[POPC_FIELD_MAX], field[POPC_FIELD_MAX];
+	size_t len;
+	bool bol, done;
+};
+
+/* A whole header field: keep it decoded if the table shows it. */
+static void summary_field(struct summary *s)
+{
+	static const char *const names[] = { "from:", "subject:", "date:" };
+	char *dst[] = { s->from, s->subject, s->date };
+
+	s->field[s->len] = '\0';
+	for (int i = 0; i < 3; i++) {
+		size_t k = strlen(names[i]);
+		if (s->len >= k && str_ncase_eq(s->field, names[i], k))
+			mime_decode_words(s->field + k + strspn(s->field + k, " \t"),
+			                  dst[i], POPC_FIELD_MAX);
+	}
+	s->len = 0;
+}
+
+static int sink_summary(void *ctx, const char *p, size_t n, enum pop3_eol eol)
+{
+	struct summary *s = ctx;
+
+	if (s->done)
+		return 0;
+	if (s->bol && n == 0 && eol != POP3_MORE) { /* end of the headers */
+		summary_field(s);
+		s->done = true;
+		return 0;
+	}
+	if (s->bol && n > 0 && p[0] != ' ' && p[0] != '\t')
+		summary_field(s); /* RFC 5322 2.2.3: no fold, a new field */
+	size_t k = n < POPC_FIELD_MAX - 1 - s->len ? n : POPC_FIELD_MAX - 1 - s->len;
+	memcpy(s->field + s->len, p, k);
+	s->len += k;
+	s->bol = eol != POP3_MORE;
+	return 0;
+}
+
+/* Print s in exactly width characters (UTF-8 aware), cut or padded. */
+static void cell(const char *s, int width)
+{
+	int chars = 0;
+	size_t i = 0;
+
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) == 0x80)
+			continue; /* a continuation byte: same character */
+		if (chars == width)
+			break;
+		chars++;
+	}
+	printf("%.*s%*s  ", (int)i, s, width - chars, "");
+}
+
+static int mode_list(struct client *c)
+{
+	static struct summary s;
+	int rc = POP3_OK;
+
+	printf("%5s %9s  %-24s  %-32s  %s\n", "#", "Size", "From", "Subject",
+	       "Date");
+	for (unsigned long i = 1; i <= c->count && rc == POP3_OK; i++) {
+		memset(&s, 0, sizeof s);
+		s.bol = true;
+		/* C: TOP i 0   the headers only (RFC 1939 7) */
+		rc = pop3_retr(&c->pop, i, 0, c->sizes[i] + POP3_OVERRUN_MAX,
+		               sink_summary, &s);
+		if (rc != POP3_OK)
+			break;
+		if (!s.done)
+			summary_field(&s);
+		printf("%5lu %9lu  ", i, c->sizes[i]);
+		cell(s.from, 24);
+		cell(s.subject, 32);
+		printf("%s\n", s.date);
+	}
+	if (c->count == 0)
+		printf("The mailbox is empty.\n");
+	return rc;
+}
+
+/* ---- -o DIR: download into a local Maildir ---- */
+
+#define POPC_LOCAL (-10) /* a local file failed (already reported) */
+
+struct download {
+	struct client *c;
+	struct localdrop drop;
+	unsigned long fetched, skipped;
+	unsigned long long bytes;
+	bool progress;                 /* stdout is a terminal */
+	struct timespec shown;         /* when the progress line was drawn */
+};
+
+/* Message bytes to the tmp/ file: CRLF becomes LF (maildir(5)). */
+static int sink_file(void *ctx, const char *p, size_t n, enum pop3_eol eol)
+{
+	localdrop_write(ctx, p, n);
+	if (eol != POP3_MORE)
+		localdrop_write(ctx, "\n", 1);
+	return 0;
+}
+
+/* "12/340 messages, 1.2 MiB", at most ten times a second. */
+static void progress(struct download *d, unsigned long i, bool last)
+{
+	struct timespec now;
+
+	if (!d->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!last && (now.tv_sec - d->shown.tv_sec) * 1000000000L +
+	                     (now.tv_nsec - d->shown.tv_nsec) < 100000000L)
+		return;
+	d->shown = now;
+	printf("\r%lu/%lu messages, %.1f MiB%s", i, d->c->count,
+	       (double)d->bytes / 1048576.0, last ? "\n" : "");
+	fflush(stdout);
+}
+
+/* RETR i into the Maildir; POP3_OK only once it is durable in new/. */
+static int fetch_one(struct download *d, unsigned long i)
+{
+	struct client *c = d->c;
+	int rc;
+
+	if (localdrop_begin(&d->drop) < 0) {
+		warnmsg("%s", d->drop.err);
+		return POPC_LOCAL;
+	}
+	rc = pop3_retr(&c->pop, i, -1, c->sizes[i] + POP3_OVERRUN_MAX,
+	               sink_file, &d->drop);
+	if (rc != POP3_OK) {
+		localdrop_abort(&d->drop); /* nothing partial stays behind */
+		warnmsg("message %lu not saved: %s", i, c->pop.err);
+		return rc;
+	}
+	if (c->pop.received != c->sizes[i])
+		warnmsg("message %lu: LIST said %lu octets but RETR sent %llu",
+		        i, c->sizes[i], c->pop.received);
+	if (localdrop_commit(&d->drop) < 0) { /* tmp -> fsync -> new/ */
+		warnmsg("message %lu not saved: %s", i, d->drop.err);
+		return POPC_LOCAL;
+	}
+	c->kept[i] = true;
+	d->fetched++;
+	d->bytes += c->pop.received;
+	return POP3_OK;
+}
+
+/* Save .uidl: every message on the server that we have locally. */
+static int save_uidl(struct download *d)
+{
+	struct client *c = d->c;
+
+	if (c->ids == NULL)
+		return POP3_OK;
+	if (localdrop_save(&d->drop, c->ids, c->kept, c->count) < 0) {
+		warnmsg("%s", d->drop.err);
+		return POPC_LOCAL;
+	}
+	return POP3_OK;
+}
+
+/* Message i: skip it if we have it, else fetch it; then DELE it if
+ * --delete and it is safely here. */
+static int download_one(struct download *d, unsigned long i)
+{
+	struct client *c = d->c;
+	int rc = POP3_OK;
+
+	if (c->ids && localdrop_seen(&d->drop, c->ids[i])) {
+		c->kept[i] = true;
+		d->skipped++;
+	} else if ((rc = fetch_one(d, i)) == POP3_OK &&
+	           d->fetched % POPC_CHECKPOINT == 0) {
+		rc = save_uidl(d);
+	}
+	if (rc == POP3_OK && c->opt->delete && c->kept[i]) {
+		rc = pop3_dele(&c->pop, i);
+		c->marked += rc == POP3_OK;
+		if (rc != POP3_OK)
+			warnmsg("DELE %lu: %s", i, c->pop.err);
+	}
+	progress(d, i, i == c->count);
+	return rc;
+}
+
+static int mode_download(struct client *c)
+{
+	static struct download d;
+	int rc = POP3_OK, worst = POP3_OK, saved;
+
+	memset(&d, 0, sizeof d);
+	d.c = c;
+	d.progress = isatty(STDOUT_FILENO) && c->count >= POPC_PROGRESS_MIN;
+	if (localdrop_open(&d.drop, c->opt->outdir) < 0) {
+		warnmsg("%s", d.drop.err);
+		return POPC_LOCAL;
+	}
+	if (c->ids == NULL)
+		warnmsg("the server has no UIDL: every message is downloaded, "
+		        "and a next run cannot skip them");
+	/* -ERR for one message: report it and go on; anything else stops. */
+	for (unsigned long i = 1; i <= c->count; i++) {
+		rc = download_one(&d, i);
+		worst = worst == POP3_OK ? rc : worst;
+		if (rc != POP3_OK && rc != POP3_ERR)
+			break;
+	}
+	if (d.progress && rc != POP3_OK)
+		printf("\n");
+	saved = save_uidl(&d); /* before QUIT: see the header comment */
+	printf("%lu new message%s saved in %s/new, %lu already there\n",
+	       d.fetched, d.fetched == 1 ? "" : "s", c->opt->outdir, d.skipped);
+	localdrop_close(&d.drop);
+	return worst != POP3_OK ? worst : saved;
+}
+
+/* ---- the session ---- */
+
+/* CAPA, then USER/PASS or APOP.  0, or an exit code. */
+static int login(struct client *c)
+{
+	const struct options *o = c->opt;
+	struct pop3 *p = &c->pop;
+	int rc = pop3_capa(p); /* -ERR: an RFC 1939-only server, fine */
+
+	if (rc != POP3_OK && rc != POP3_ERR)
+		return fail(c, rc, "CAPA");
+	if (o->apop && !pop3_has_timestamp(p)) {
+		warnmsg("cannot use APOP: the server's greeting has no "
+		        "timestamp of the form <...@...> (RFC 1939 7)");
+		return EX_UNAVAILABLE;
+	}
+	rc = o->apop ? pop3_apop(p, o->user, o->pass)
+	             : pop3_login(p, o->user, o->pass);
+	if (rc == POP3_ERR && !p->in_use) {
+		warnmsg("login refused for %s: %s", o->user, p->reply);
+		return EX_NOPERM;
+	}
+	return rc == POP3_OK ? 0 : fail(c, rc, "login");
+}
+
+/* STAT, LIST, and UIDL when there is one: the drop as this session
+ * sees it (RFC 1939 8: it does not change until QUIT). */
+static int snapshot(struct client *c)
+{
+	struct pop3 *p = &c->pop;
+	int rc = pop3_stat(p, &c->count, &c->octets);
+
+	if (rc != POP3_OK)
+		return rc;
+	c->sizes = calloc(c->count + 1, sizeof *c->sizes);
+	c->kept = calloc(c->count + 1, sizeof *c->kept);
+	if (c->sizes == NULL || c->kept == NULL)
+		die(EX_OSERR, "out of memory for %lu messages", c->count);
+	if (c->count > 0 && (rc = pop3_list(p, c->count, c->sizes)) != POP3_OK)
+		return rc;
+	if (c->opt->mode != MODE_DOWNLOAD && c->opt->mode != MODE_UIDL)
+		return POP3_OK;
+	c->ids = calloc(c->count + 1, sizeof *c->ids);
+	if (c->ids == NULL)
+		die(EX_OSERR, "out of memory for %lu UIDLs", c->count);
+	rc = c->count > 0 ? pop3_uidl(p, c->count, c->ids) : POP3_OK;
+	if (rc == POP3_ERR) { /* UIDL is optional (RFC 1939 7) */
+		free(c->ids);
+		c->ids = NULL;
+		rc = POP3_OK;
+	}
+	return rc;
+}
+
+/* Run the chosen mode, then QUIT if the dialogue is still in step. */
+static int transaction(struct client *c)
+{
+	int rc;
+
+	switch (c->opt->mode) {
+	case MODE_LIST: rc = mode_list(c); break;
+	case MODE_UIDL: rc = mode_uidl(c); break;
+	case MODE_ALL: rc = mode_all(c); break;
+	case MODE_DOWNLOAD: rc = mode_download(c); break;
+	default: rc = mode_show(c); break;
+	}
+	if (rc != POP3_OK && rc != POP3_ERR && rc != POPC_LOCAL)
+		return fail(c, rc, "session ended"); /* no QUIT: nothing deleted */
+	int q = pop3_quit(&c->pop); /* RFC 1939 6: deletions happen now */
+	if (q != POP3_OK)
+		return fail(c, q, "QUIT");
+	if (c->marked > 0)
+		printf("%lu message%s deleted on the server\n", c->marked,
+		       c->marked == 1 ? "" : "s");
+	if (rc == POPC_LOCAL)
+		return EX_IOERR;
+	return rc == POP3_ERR ? fail(c, rc, "RETR") : EX_OK;
+}
+
+static int run(const struct options *o)
+{
+	static struct client c;
+	char err[NET_ERR_LEN];
+	int fd, rc;
+
+	c.opt = o;
+	server_session_signals(); /* SIGINT/SIGTERM end reads; no SIGPIPE */
+	fd = net_connect(err, o->host, o->port, o->timeout);
+	if (fd < 0) {
+		warnmsg("%s", err);
+		return fd == NET_ERR_NOHOST ? EX_NOHOST
+		     : fd == NET_ERR_TIMEOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
+	}
+	rc = pop3_open(&c.pop, fd, o->timeout, o->verbose);
+	if (rc != POP3_OK)
+		rc = fail(&c, rc, "greeting");
+	else if ((rc = login(&c)) == 0)
+		rc = (rc = snapshot(&c)) == POP3_OK ? transaction(&c)
+		                                    : fail(&c, rc, "STAT/LIST/UIDL");
+	close(fd);
+	free(c.sizes);
+	free(c.kept);
+	free(c.ids);
+	return rc;
+}
+
+/* ---- options ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: pop_client [-H HOST] [-p PORT] [-u USER] [-w PASSWORD] "
+	    "[--apop]\n"
+	    "                  [-n MSG] [--top LINES] [--raw] [--list] "
+	    "[--uidl]\n"
+	    "                  [-o DIR [--delete]] [--all] [--timeout SECONDS] "
+	    "[-v]\n\n"
+	    "Log in to a POP3 server, show STAT and LIST, and print message 1\n"
+	    "decoded to readable UTF-8 (headers, text, list of attachments).\n\n"
+	    "  -H, --host HOST       server (default localhost)\n"
+	    "  -p, --port PORT       port (default %d; POP3's own is 110)\n"
+	    "  -u, --user NAME       user (default gizem)\n"
+	    "  -w, --password PASS   password (default 1234)\n"
+	    "      --apop            log in with APOP (MD5 of the greeting's "
+	    "timestamp)\n"
+	    "  -n, --msg N           show message N instead of 1\n"
+	    "      --top LINES       show the headers and LINES body lines (TOP)\n"
+	    "      --raw             print the message as received, undecoded\n"
+	    "      --list            a table: number, size, From, Subject, Date\n"
+	    "      --uidl            the unique id of each message\n"
+	    "  -o, --output DIR      download new messages into the Maildir DIR\n"
+	    "      --delete          with -o: delete each message on the server\n"
+	    "                        once it is safely on the local disk\n"
+	    "      --all             print every message (without -o)\n"
+	    "      --timeout SECONDS give up on a silent server (default %d)\n"
+	    "  -v, --verbose         print the dialogue (C: and S: lines) on "
+	    "stderr\n"
+	    "  -h, --help, --version\n\n"
+	    "Example: pop_client -v -u gizem -w 1234 -n 2\n"
+	    "Exit: 0 ok, 64 usage, 67 unknown host, 69 server unavailable or "
+	    "-ERR,\n"
+	    "      74 local file, 75 network failure, timeout or mailbox busy,\n"
+	    "      76 broken server reply, 77 login refused.\n",
+	    POPC_DEFAULT_PORT, POPC_DEFAULT_TIMEOUT);
+}
+
+enum { OPT_APOP = 256, OPT_TOP, OPT_RAW, OPT_LIST, OPT_UIDL, OPT_ALL,
+       OPT_DELETE, OPT_TIMEOUT, OPT_VERSION };
+
+static const struct option long_options[] = {
+	{ "host", required_argument, NULL, 'H' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "password", required_argument, NULL, 'w' },
+	{ "msg", required_argument, NULL, 'n' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "apop", no_argument, NULL, OPT_APOP },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "uidl", no_argument, NULL, OPT_UIDL },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "delete", no_argument, NULL, OPT_DELETE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* One option into o; exits on -h, --version and a bad option. */
+static void take_option(struct options *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'H': o->host = arg; break;
+	case 'p': o->port = (unsigned)opt_ulong("-p", arg, 1, 65535); break;
+	case 'u': o->user = arg; break;
+	case 'w': o->pass = arg; break;
+	case 'n': o->msg = opt_ulong("-n", arg, 1, POP3_MSGS_MAX); break;
+	case 'o': o->outdir = arg; break;
+	case 'v': o->verbose = true; break;
+	case OPT_APOP: o->apop = true; break;
+	case OPT_TOP: o->top = (long)opt_ulong("--top", arg, 0, 1000000); break;
+	case OPT_RAW: o->raw = true; break;
+	case OPT_LIST: o->mode = MODE_LIST; break;
+	case OPT_UIDL: o->mode = MODE_UIDL; break;
+	case OPT_ALL: o->mode = MODE_ALL; break;
+	case OPT_DELETE: o->delete = true; break;
+	case OPT_TIMEOUT:
+		o->timeout = (int)opt_ulong("--timeout", arg, 1, 86400);
+		break;
+	case 'h': usage(stdout); exit(EX_OK);
+	case OPT_VERSION: printf("pop_client %s\n", MAILAB_VERSION); exit(EX_OK);
+	default: usage(stderr); exit(EX_USAGE);
+	}
+}
+
+static void parse_options(struct options *o, int argc, char **argv)
+{
+	int ch;
+
+	*o = (struct options){ .host = "localhost", .user = "gizem",
+		               .pass = "1234", .port = POPC_DEFAULT_PORT,
+		               .msg = 1, .top = -1,
+		               .timeout = POPC_DEFAULT_TIMEOUT };
+	while ((ch = getopt_long(argc, argv, "H:p:u:w:n:o:vh", long_options,
+	                         NULL)) != -1)
+		take_option(o, ch, optarg);
+	if (optind < argc)
+		die(EX_USAGE, "unexpected argument '%s' (see --help)",
+		    argv[optind]);
+	if (o->outdir)
+		o->mode = MODE_DOWNLOAD;
+	if (o->delete && !o->outdir)
+		die(EX_USAGE, "--delete needs -o DIR: messages are deleted only "
+		              "once they are saved locally");
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	util_set_progname(argv[0]);
+	parse_options(&o, argc, argv);
+	return run(&o);
+}

@@ -1,0 +1,34 @@
+# tests/lib_pop.sh: helpers for the pop_server tests, sourced after
+# tests/lib.sh.  A users file, a Maildir to fill, and the server's
+# command line for --stdio sessions.
+
+FETCH="$TOP/tests/tools/pop_fetch"
+MD="$T/md"
+cat >"$T/users" <<'U'
+# name:password
+gizem:1234
+melek:1234
+spacey:pass word  with spaces
+../evil:1234
+U
+POP="$TOP/pop_server --stdio -d $MD -U $T/users"
+
+# put_msg BOX NAME TEXT: a message file in BOX's new/ (printf escapes).
+put_msg() {
+	mkdir -p "$MD/$1/new" "$MD/$1/cur" "$MD/$1/tmp"
+	printf "$3" >"$MD/$1/new/$2"
+}
+
+# uniq_name SEC SEQ TEXT: a name in smtp_server's form, with S= and W=
+# computed from TEXT (LF endings, no CR: each LF counts 2 in W).
+uniq_name() {
+	s=$(printf "$3" | wc -c | tr -d ' ')
+	lf=$(printf "$3" | tr -cd '\n' | wc -c | tr -d ' ')
+	printf '%s.M%06dP4242Q%s.test,S=%s,W=%s' "$1" "$2" "$2" "$s" $((s + lf))
+}
+
+# files BOX SUB: the file names in BOX's SUB/, one a line, sorted.
+files() { ls "$MD/$1/$2" 2>/dev/null | sort; }
+
+# crlf FILE: FILE with every bare LF sent as CRLF (what RETR sends).
+crlf() { sed 's/$/\r/' "$1"; }

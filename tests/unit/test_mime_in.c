@@ -1,0 +1,188 @@
+/*
+ * Unit tests of mime_in: RFC 2047 words, charsets, quoted-printable and
+ * base64 bodies, multipart structure, attachments, hostile input.
+ */
+#include <stdlib.h>
+
+#include "check.h"
+#include "mime_in.h"
+
+/* Feed msg line by line (split at "\n", or in pieces of piece bytes
+ * when piece > 0) and return what mime_in shows (caller frees). */
+static char *show(const char *msg, size_t piece)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct mime_in *m = malloc(sizeof *m);
+
+	mime_in_init(m, out);
+	while (*msg) {
+		size_t n = strcspn(msg, "\n");
+		size_t off = 0;
+		while (piece > 0 && n - off > piece) {
+			mime_in_line(m, msg + off, piece, false);
+			off += piece;
+		}
+		mime_in_line(m, msg + off, n - off, true);
+		msg += n + (msg[n] == '\n');
+	}
+	mime_in_finish(m);
+	fclose(out);
+	free(m);
+	return buf;
+}
+
+static void check_show(const char *name, const char *msg, size_t piece,
+                       const char *want)
+{
+	char *got = show(msg, piece);
+	CHECK_STR(name, got, want);
+	free(got);
+}
+
+static void test_words(void)
+{
+	char out[256];
+
+	mime_decode_words("=?utf-8?B?U2VsYW0gxLHDp8Wfw7zDtsSw?=", out, sizeof out);
+	CHECK_STR("RFC 2047 B word in UTF-8", out, "Selam ıçşüöİ");
+	mime_decode_words("=?UTF-8?Q?Bu_bir_=C4=B1?= test", out, sizeof out);
+	CHECK_STR("RFC 2047 Q word, underscore is a space", out, "Bu bir ı test");
+	mime_decode_words("=?utf-8?Q?a?= =?utf-8?Q?b?=  c", out, sizeof out);
+	CHECK_STR("space between two words dropped (6.2)", out, "ab  c");
+	mime_decode_words("=?iso-8859-9?Q?=FD=FE=F0=DD?=", out, sizeof out);
+	CHECK_STR("ISO-8859-9 word to UTF-8", out, "ışğİ");
+	mime_decode_words("=?iso-8859-1?q?caf=E9?=", out, sizeof out);
+	CHECK_STR("ISO-8859-1 word to UTF-8", out, "café");
+	mime_decode_words("=?utf-8?X?abc?= =?utf-8?B?!!!?=", out, sizeof out);
+	CHECK_STR("malformed words left as they are", out,
+	          "=?utf-8?X?abc?= =?utf-8?B?!!!?=");
+	mime_decode_words("=?utf-8*tr?B?U2VsYW0?=", out, sizeof out);
+	CHECK_STR("RFC 2231 language suffix ignored", out, "Selam");
+	mime_decode_words("red\x1b[31m alert\x07", out, sizeof out);
+	CHECK_STR("terminal escapes shown as ?", out, "red?[31m alert?");
+	mime_decode_words("=?utf-8?B?U2VsYW0gxLHDp8Wfw7zDtsSw?=", out, 8);
+	CHECK("a small output buffer is never overrun", strlen(out) < 8);
+}
+
+static void test_plain(void)
+{
+	check_show("8-bit UTF-8 message: headers and text",
+	           "Received: from x\nFrom: melek@example.com\n"
+	           "To: gizem@example.com\nSubject: =?utf-8?B?U2VsYW0=?=\n"
+	           "X-Other: hidden\n\nBu bir test: ı, ç, ş, ü, ö, İ\n", 0,
+	           "From: melek@example.com\nTo: gizem@example.com\n"
+	           "Subject: Selam\n\nBu bir test: ı, ç, ş, ü, ö, İ\n");
+	check_show("folded Subject unfolded",
+	           "Subject: =?utf-8?Q?S=C3=BC?=\n =?utf-8?Q?per?=\n\nx\n", 0,
+	           "Subject: Süper\n\nx\n");
+	check_show("quoted-printable with a soft break, ISO-8859-9",
+	           "Content-Type: text/plain; charset=ISO-8859-9\n"
+	           "Content-Transfer-Encoding: quoted-printable\n\n"
+	           "Bu bir test: =FD, =E7, =FE, =FC, =F6, =DD, =\nson\n", 0,
+	           "\nBu bir test: ı, ç, ş, ü, ö, İ, son\n");
+	check_show("quoted-printable cut into 3-byte pieces",
+	           "Content-Transfer-Encoding: quoted-printable\n\n"
+	           "ab=C4=B1cd=3D=\nef\n", 3, "\nabıcd=ef\n");
+	check_show("base64 text, CRLF inside shown as LF",
+	           "Content-Type: text/plain; charset=\"utf-8\"\n"
+	           "Content-Transfer-Encoding: base64\n\n"
+	           "TWVyaGFiYSBkw7xueWEhDQrEsGtp\nbmNpIHNhdMSxci4NCg==\n", 0,
+	           "\nMerhaba dünya!\nİkinci satır.\n");
+	check_show("unknown charset shown as is, with a note",
+	           "Content-Type: text/plain; charset=koi8-r\n\nabc\n", 0,
+	           "\n[charset koi8-r shown as is]\nabc\n");
+	check_show("a long line fed in pieces comes out whole",
+	           "Subject: long\n\n0123456789012345678901234567890\n", 4,
+	           "Subject: long\n\n0123456789012345678901234567890\n");
+}
+
+static const char multipart[] =
+    "From: melek@example.com\n"
+    "Subject: Ekler\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed;\n boundary=\"==b1==\"\n"
+    "\n"
+    "This is a multi-part message in MIME format.\n"
+    "--==b1==\n"
+    "Content-Type: multipart/alternative; boundary=b2\n"
+    "\n"
+    "--b2\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n"
+    "\n"
+    "Merhaba, ekler ş.\n"
+    "--b2\n"
+    "Content-Type: text/html; charset=utf-8\n"
+    "\n"
+    "<p>Merhaba</p>\n"
+    "--b2--\n"
+    "--==b1==\n"
+    "Content-Type: application/pdf; name=\"=?utf-8?B?cmFwb3JfxZ8ucGRm?=\"\n"
+    "Content-Disposition: attachment\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "AAECAwQF\n"
+    "BgcI\n"
+    "--==b1==   \n"
+    "Content-Type: text/plain\n"
+    "Content-Disposition: attachment; filename*=utf-8''not%C4%B1.txt\n"
+    "\n"
+    "a note\n"
+    "--==b1==--\n"
+    "epilogue, never shown\n";
+
+static void test_multipart(void)
+{
+	check_show("multipart: first text part, then the attachments",
+	           multipart, 0,
+	           "From: melek@example.com\nSubject: Ekler\n\n"
+	           "Merhaba, ekler ş.\n\nAttachments:\n"
+	           "  (no name) (text/html, 15 bytes)\n"
+	           "  rapor_ş.pdf (application/pdf, 9 bytes)\n"
+	           "  notı.txt (text/plain, 7 bytes)\n");
+	check_show("multipart fed in pieces of MIME_PIECE_MIN: same result",
+	           multipart, MIME_PIECE_MIN,
+	           "From: melek@example.com\nSubject: Ekler\n\n"
+	           "Merhaba, ekler ş.\n\nAttachments:\n"
+	           "  (no name) (text/html, 15 bytes)\n"
+	           "  rapor_ş.pdf (application/pdf, 9 bytes)\n"
+	           "  notı.txt (text/plain, 7 bytes)\n");
+	check_show("multipart without its closing boundary still ends",
+	           "Content-Type: multipart/mixed; boundary=x\n\n--x\n"
+	           "Content-Type: image/png; name=a.png\n\nabc\n", 0,
+	           "\n(no text part)\n\nAttachments:\n"
+	           "  a.png (image/png, 4 bytes)\n");
+}
+
+static void test_hostile(void)
+{
+	char *big = malloc(200000), *got;
+	size_t n = 0;
+
+	n += (size_t)sprintf(big, "Subject: ");
+	memset(big + n, 'A', 100000);
+	n += 100000;
+	n += (size_t)sprintf(big + n, "\nContent-Type: multipart/mixed; "
+	                              "boundary=");
+	for (int i = 0; i < 12; i++) /* nesting deeper than the limit */
+		n += (size_t)sprintf(big + n, "b%d\n\n--b%d\nContent-Type: "
+		                              "multipart/mixed; boundary=", i, i);
+	sprintf(big + n, "z\n\n--z\n\ntext\n");
+	got = show(big, 0);
+	CHECK("a 100 KB header is cut to MIME_HEADER_MAX",
+	      got && strlen(got) < MIME_HEADER_MAX + 200);
+	free(got);
+	free(big);
+	check_show("an empty message", "", 0, "\n");
+}
+
+int main(void)
+{
+	test_words();
+	test_plain();
+	test_multipart();
+	test_hostile();
+	return CHECK_DONE();
+}
