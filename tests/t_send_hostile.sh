@@ -31,6 +31,11 @@ fake_case nocrlf "reply without CRLF, server silent" 75 'no reply from server: t
 fake_case tiny "a reply too short for a code" 76 'not an SMTP reply'
 fake_case garbage "an HTTP server" 76 'not an SMTP reply: "HTTP/1.1 400 Bad Request"'
 fake_case dropdata "connection dropped during DATA" 75 'sending the message: \|reading reply: connection closed'
+start_server "fake_smtp dropdata" fakedrop2.log "$FAKE" dropdata || exit 0
+head -c 3000000 /dev/urandom >"$T/3mb.bin"
+sends "dropped during a 3 MB attachment: exit 75, no SIGPIPE death" 75 -p $PORT -a "$T/3mb.bin" -m x
+one_line "dropped during a 3 MB attachment: one line" "$T/send.err"
+stop_server $LAST_PID
 start_server "fake_smtp five" fake5.log "$FAKE" five || exit 0
 sends "five-octet replies (250 CRLF): sent" 0 -p $PORT -m x </dev/null
 stop_server $LAST_PID
