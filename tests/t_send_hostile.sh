@@ -63,6 +63,8 @@ sends "-m and -F together: exit 64" 64 -m a -F /etc/hostname
 sends "-u without -w: exit 64" 64 -u gizem
 sends "header with a line break: exit 64" 64 -p "$P" --header "$(printf 'X-A: 1\r\nBcc: x@y')" -m x
 sends "header without a colon: exit 64" 64 -p "$P" --header 'Nocolon' -m x
+sends "--header Subject (one of ours): exit 64" 64 -p "$P" --header 'subject: two' -m x
+has "--header Subject: says why" "$T/send.err" 'header subject is written by mail_send itself'
 sends "missing attachment: exit 66, before connecting" 66 -p "$P" -a "$T/none.pdf" -m x
 has "missing attachment: names it" "$T/send.err" "cannot read attachment $T/none.pdf"
 sends "missing -F file: exit 66" 66 -p "$P" -F "$T/none.txt"
