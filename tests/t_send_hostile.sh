@@ -3,7 +3,9 @@
 # silent server, a hostile one (tests/tools/fake_smtp), bad options.
 # Each ends with its exit code and one clear line on stderr, quickly,
 # and (outside ASan builds) in a few MiB of memory.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib_send.sh
 . "$(dirname "$0")/lib_send.sh"
 
 RSS_MAX=4096 # KiB: what mail_send may use whatever the server sends
