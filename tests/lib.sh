@@ -40,7 +40,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # sets PORT and LAST_PID.  The log is $T/LOG.
 start_server() {
 	name=$1 log=$T/$2; shift 2
-	"$@" -p 0 >"$log.out" 2>"$log" &
+	: >"$log" # now, not in the background: no old port may be read
+	"$@" -p 0 >"$log.out" 2>>"$log" &
 	LAST_PID=$!
 	PIDS="$PIDS $LAST_PID"
 	i=0
