@@ -14,6 +14,7 @@
  *   hang-retr   RETR of the last message: half of it, then silence
  *   in-use      PASS: -ERR [IN-USE]         no-ts      greeting without
  *   no-uidl     UIDL: -ERR                             an APOP timestamp
+ *   err-retr1   RETR 1: -ERR (message 1 cannot be read)
  *   endless-greeting  the greeting never ends
  *
  *   fake_pop [-m MODE] [-l LOGFILE] [-p PORT] FILE...
@@ -172,6 +173,10 @@ static void cmd_retr(struct fake *f, const char *arg)
 
 	if (n == 0)
 		return;
+	if (mode_is(f, "err-retr1") && n == 1) {
+		send_line(f, "-ERR cannot read message 1");
+		return;
+	}
 	len = f->len[n - 1];
 	send_line(f, "+OK %zu octets", list_size(f, n - 1));
 	if (mode_is(f, "endless"))
