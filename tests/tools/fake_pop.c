@@ -147,7 +147,7 @@ static void cmd_uidl(struct fake *f)
 		if (mode_is(f, "big-uidl") && i == 0) {
 			static char big[10241];
 			memset(big, 'u', sizeof big - 1);
-			send_line(f, "%zu ", i + 1);
+			conn_write(&f->c, "1 ", 2);
 			conn_write(&f->c, big, sizeof big - 1);
 			conn_write(&f->c, "\r\n", 2);
 		} else
@@ -192,7 +192,7 @@ static void cmd_retr(struct fake *f, const char *arg)
 	                  : mode_is(f, "huge-retr") ? 2 << 20 : 0;
 	     extra > 0; extra -= 64)
 		conn_write(&f->c, "padding padding padding padding padding "
-		                  "padding padding pad\r\n", 64);
+		                  "padding padding paddin\r\n", 64);
 	if (mode_is(f, "eof-retr")) {
 		conn_flush(&f->c);
 		exit(0);
