@@ -72,3 +72,73 @@ start_fake() {
 
 # has FILE PATTERN: FILE contains the fixed string PATTERN.
 has() { grep -qF -- "$2" "$1"; }
+
+# start_dovecot MAILDIR: Dovecot's POP3 in a standalone configuration
+# (its own base_dir, a passwd-file with the lab's users, mail in
+# MAILDIR/<user>/) on a free loopback port; sets DOVECOT_PORT.
+# Returns 1 when it cannot start (the caller skips).  Mail is read as
+# DOVECOT_UID: chown MAILDIR to it after delivering.
+start_dovecot() {
+	D=$T/dovecot
+	mkdir -p "$D/run" "$D/state"
+	sed -n 's/^\([a-z]*\):\(.*\)$/\1:{PLAIN}\2::::::/p' "$TOP/users.txt" >"$D/passwd"
+	u=$(id -u) g=$(id -g) login=$(id -un) internal=$(id -un)
+	if [ "$u" -eq 0 ]; then
+		# As root, Dovecot runs its login process unprivileged: it must
+		# be able to reach base_dir (only through: 711); mail is read
+		# as the dovecot user (Dovecot never reads mail as uid 0).
+		login=dovenull internal=dovecot
+		id dovenull >/dev/null 2>&1 || return 1
+		u=$(id -u dovecot) g=$(id -g dovecot)
+		chmod 711 "$T" "$D"
+	fi
+	for try in 1 2 3 4 5; do
+		DOVECOT_PORT=$((20000 + ($$ * 7 + try * 1031) % 30000))
+		cat >"$D/dovecot.conf" <<X
+base_dir = $D/run
+state_dir = $D/state
+log_path = $D/log
+protocols = pop3
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain apop
+first_valid_uid = 1
+mail_location = maildir:$1/%u
+default_internal_user = $internal
+default_login_user = $login
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $D/passwd
+}
+userdb {
+  driver = static
+  args = uid=$u gid=$g home=$1/%u
+}
+service pop3-login {
+  chroot =
+  inet_listener pop3 {
+    port = $DOVECOT_PORT
+  }
+}
+service anvil {
+  chroot =
+}
+service auth {
+  user = $(id -un)
+}
+service auth-worker {
+  user = $(id -un)
+}
+X
+		DOVECOT_UID=$u
+		dovecot -c "$D/dovecot.conf" 2>"$D/start.err" || continue
+		wait_for "$CHAT" 127.0.0.1 "$DOVECOT_PORT" </dev/null && return 0
+		dovecot -c "$D/dovecot.conf" stop 2>/dev/null
+	done
+	return 1
+}
+
+stop_dovecot() {
+	dovecot -c "$T/dovecot/dovecot.conf" stop 2>/dev/null
+}
