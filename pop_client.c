@@ -15,8 +15,9 @@
  *   C: RETR n / TOP n k / DELE n ...           (the chosen mode)
  *   C: QUIT                                    (deletions happen now)
  * Safety rules of -o DIR: a message is DELEted only once it is durable
- * locally (fsync'd and renamed into new/); .uidl is written before QUIT,
- * so a connection lost before QUIT (nothing deleted) duplicates nothing.
+ * locally (fsync'd, renamed into new/, new/ fsync'd); .uidl is written
+ * before any DELE and before QUIT, so a connection lost before QUIT
+ * (POP3 then deletes nothing) duplicates nothing on the next run.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -39,6 +40,7 @@
 #define POPC_CHECKPOINT 100       /* save .uidl every this many messages */
 #define POPC_PROGRESS_MIN 10      /* a progress line from this many on */
 #define POPC_FIELD_MAX 1024       /* a header kept for the --list table */
+#define POPC_WINDOW 32            /* RETRs in flight with PIPELINING */
 
 enum mode { MODE_SHOW, MODE_LIST, MODE_UIDL, MODE_ALL, MODE_DOWNLOAD };
 
@@ -267,6 +269,7 @@ struct download {
 	struct localdrop drop;
 	unsigned long fetched, skipped;
 	unsigned long long bytes;
+	unsigned long inflight;        /* RETRs sent, answers not read */
 	bool progress;                 /* stdout is a terminal */
 	struct timespec shown;         /* when the progress line was drawn */
 };
@@ -297,7 +300,7 @@ static void progress(struct download *d, unsigned long i, bool last)
 	fflush(stdout);
 }
 
-/* RETR i into the Maildir; POP3_OK only once it is durable in new/. */
+/* Message i into the Maildir; POP3_OK once it is in new/. */
 static int fetch_one(struct download *d, unsigned long i)
 {
 	struct client *c = d->c;
@@ -307,8 +310,8 @@ static int fetch_one(struct download *d, unsigned long i)
 		warnmsg("%s", d->drop.err);
 		return POPC_LOCAL;
 	}
-	rc = pop3_retr(&c->pop, i, -1, c->sizes[i] + POP3_OVERRUN_MAX,
-	               sink_file, &d->drop);
+	rc = pop3_read_body(&c->pop, c->sizes[i] + POP3_OVERRUN_MAX, sink_file,
+	                    &d->drop); /* its RETR was sent ahead */
 	if (rc != POP3_OK) {
 		localdrop_abort(&d->drop); /* nothing partial stays behind */
 		warnmsg("message %lu not saved: %s", i, c->pop.err);
@@ -341,34 +344,81 @@ static int save_uidl(struct download *d)
 	return POP3_OK;
 }
 
-/* Message i: skip it if we have it, else fetch it; then DELE it if
- * --delete and it is safely here. */
-static int download_one(struct download *d, unsigned long i)
+/* Keep up to POPC_WINDOW RETRs ahead of the one being read (RFC 2449
+ * 6.6, when the server has PIPELINING): no round trip per message. */
+static int send_ahead(struct download *d, unsigned long *next)
 {
 	struct client *c = d->c;
+	unsigned long window = c->pop.capa_pipelining ? POPC_WINDOW : 1;
+
+	for (; *next <= c->count && d->inflight < window; (*next)++) {
+		if (c->kept[*next])
+			continue; /* an earlier run has it */
+		int rc = pop3_send_retr(&c->pop, *next, -1);
+		if (rc != POP3_OK)
+			return rc;
+		d->inflight++;
+	}
+	return POP3_OK;
+}
+
+/* Every message not yet here, in order; RETRs pipelined ahead. */
+static int fetch_all(struct download *d)
+{
+	struct client *c = d->c;
+	unsigned long next = 1;
+	int rc = POP3_OK, worst = POP3_OK;
+
+	for (unsigned long i = 1; i <= c->count; i++) {
+		if (c->ids && localdrop_seen(&d->drop, c->ids[i])) {
+			c->kept[i] = true;
+			d->skipped++;
+		}
+	}
+	for (unsigned long i = 1; i <= c->count; i++) {
+		if (c->kept[i])
+			continue;
+		if ((rc = send_ahead(d, &next)) != POP3_OK)
+			break;
+		d->inflight--;
+		rc = fetch_one(d, i);
+		if (rc == POP3_OK && d->fetched % POPC_CHECKPOINT == 0)
+			rc = save_uidl(d); /* a crash now costs few duplicates */
+		worst = worst == POP3_OK ? rc : worst;
+		progress(d, i, false);
+		if (rc != POP3_OK && rc != POP3_ERR)
+			break; /* -ERR for one message: the others go on */
+	}
+	progress(d, c->count, true);
+	return rc != POP3_OK && rc != POP3_ERR ? rc : worst;
+}
+
+/* --delete: DELE what is safely here (new/ was fsync'd by save_uidl). */
+static int delete_kept(struct client *c)
+{
 	int rc = POP3_OK;
 
-	if (c->ids && localdrop_seen(&d->drop, c->ids[i])) {
-		c->kept[i] = true;
-		d->skipped++;
-	} else if ((rc = fetch_one(d, i)) == POP3_OK &&
-	           d->fetched % POPC_CHECKPOINT == 0) {
-		rc = save_uidl(d);
-	}
-	if (rc == POP3_OK && c->opt->delete && c->kept[i]) {
-		rc = pop3_dele(&c->pop, i);
+	for (unsigned long i = 1; i <= c->count && rc != POP3_NET &&
+	                          rc != POP3_PROTO; i++) {
+		if (!c->kept[i])
+			continue;
+		rc = pop3_dele(&c->pop, i); /* C: DELE i  S: +OK marked */
 		c->marked += rc == POP3_OK;
 		if (rc != POP3_OK)
 			warnmsg("DELE %lu: %s", i, c->pop.err);
 	}
-	progress(d, i, i == c->count);
 	return rc;
 }
 
+/*
+ * -o DIR: fetch what is new, make it durable (fsync new/, write .uidl),
+ * then DELE it with --delete.  A local failure, like a broken
+ * connection, ends the session without QUIT: the server keeps all.
+ */
 static int mode_download(struct client *c)
 {
 	static struct download d;
-	int rc = POP3_OK, worst = POP3_OK, saved;
+	int rc, saved;
 
 	memset(&d, 0, sizeof d);
 	d.c = c;
@@ -380,20 +430,24 @@ static int mode_download(struct client *c)
 	if (c->ids == NULL)
 		warnmsg("the server has no UIDL: every message is downloaded, "
 		        "and a next run cannot skip them");
-	/* -ERR for one message: report it and go on; anything else stops. */
-	for (unsigned long i = 1; i <= c->count; i++) {
-		rc = download_one(&d, i);
-		worst = worst == POP3_OK ? rc : worst;
-		if (rc != POP3_OK && rc != POP3_ERR)
-			break;
+	rc = fetch_all(&d);
+	saved = save_uidl(&d); /* before DELE and QUIT: header comment */
+	if (saved == POP3_OK && localdrop_sync(&d.drop) < 0) {
+		warnmsg("%s", d.drop.err);
+		saved = POPC_LOCAL;
 	}
-	if (d.progress && rc != POP3_OK)
-		printf("\n");
-	saved = save_uidl(&d); /* before QUIT: see the header comment */
 	printf("%lu new message%s saved in %s/new, %lu already there\n",
 	       d.fetched, d.fetched == 1 ? "" : "s", c->opt->outdir, d.skipped);
 	localdrop_close(&d.drop);
-	return worst != POP3_OK ? worst : saved;
+	if (rc != POP3_OK && rc != POP3_ERR)
+		return rc;
+	if (saved != POP3_OK)
+		return saved;
+	if (c->opt->delete) {
+		int del = delete_kept(c);
+		rc = rc == POP3_OK ? del : rc;
+	}
+	return rc;
 }
 
 /* ---- the session ---- */
@@ -462,7 +516,9 @@ static int transaction(struct client *c)
 	case MODE_DOWNLOAD: rc = mode_download(c); break;
 	default: rc = mode_show(c); break;
 	}
-	if (rc != POP3_OK && rc != POP3_ERR && rc != POPC_LOCAL)
+	if (rc == POPC_LOCAL) /* already said why; no QUIT: nothing deleted */
+		return EX_IOERR;
+	if (rc != POP3_OK && rc != POP3_ERR)
 		return fail(c, rc, "session ended"); /* no QUIT: nothing deleted */
 	int q = pop3_quit(&c->pop); /* RFC 1939 6: deletions happen now */
 	if (q != POP3_OK)
@@ -470,8 +526,6 @@ static int transaction(struct client *c)
 	if (c->marked > 0)
 		printf("%lu message%s deleted on the server\n", c->marked,
 		       c->marked == 1 ? "" : "s");
-	if (rc == POPC_LOCAL)
-		return EX_IOERR;
 	return rc == POP3_ERR ? fail(c, rc, "RETR") : EX_OK;
 }
 

@@ -9,6 +9,7 @@ MD="$T/md"
 # popc_servers: start smtp_server and pop_server on $MD; sets SMTP_PORT,
 # POP_PORT and POP_PID.
 popc_servers() {
+	: >"$T/smtp.log"; : >"$T/pop.log" # start_server reads them at once
 	start_server "smtp_server" smtp.log "$TOP/smtp_server" -d "$MD" \
 		-n mx.test --max-size 67108864 || return 1
 	SMTP_PORT=$PORT
@@ -65,7 +66,10 @@ count_box() {
 start_fake() {
 	mode=$1; shift
 	: >"$T/fake.cmds"
-	start_server "fake_pop $mode" fake.log "$FAKE" -m "$mode" \
+	FAKES=$((${FAKES:-0} + 1)) # a fresh log each time: start_server
+	                           # must not read the last fake's port
+	: >"$T/fake$FAKES.log"
+	start_server "fake_pop $mode" "fake$FAKES.log" "$FAKE" -m "$mode" \
 		-l "$T/fake.cmds" "$@" || return 1
 	FAKE_PORT=$PORT FAKE_PID=$LAST_PID
 }

@@ -152,6 +152,16 @@ run_popc prog -o "$T/d10"
 check "progress line only on a terminal" sh -c "! grep -q 'messages, .* MiB' $T/prog.out"
 stop_server "$FAKE_PID"
 
+# The progress line, on a terminal only (script(1) gives us one).
+if have script; then
+	start_fake ok "$T/m1" "$T/m2" "$T/m1" "$T/m2" "$T/m1" "$T/m2" "$T/m1" "$T/m2" "$T/m1" "$T/m2" "$T/m1" "$T/m2" || exit 1
+	script -qec "$POPC -p $FAKE_PORT -o $T/d12" /dev/null >"$T/tty.out" 2>&1
+	check "progress line on a terminal: '12/12 messages, 0.0 MiB'" grep -q '12/12 messages, 0\.0 MiB' "$T/tty.out"
+	stop_server "$FAKE_PID"
+else
+	skip "progress line on a terminal" "script (util-linux) not installed"
+fi
+
 start_fake no-uidl "$T/m1" "$T/m2" || exit 1
 run_popc nouidl -o "$T/d11"
 check "no UIDL: downloads all, with a warning" sh -c "test $RC -eq 0 && test $(count_files "$T/d11/new") -eq 2 && grep -q 'no UIDL' $T/nouidl.err"
