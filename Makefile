@@ -3,13 +3,19 @@
 #   make test       unit, dialogue and end-to-end tests
 #   make asan       build and test everything with ASan and UBSan
 #   make bench      the benchmark against the real peers that are installed
-#   make demo       the whole journey of one mail, in one terminal
+#   make demo       the journey of one mail, in one terminal
+#   make journey    the same across two servers (relay), in one terminal
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Wpedantic
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_DARWIN_C_SOURCE -Ilib
 PREFIX  ?= /usr/local
+# Bind every symbol at start-up, once, in the server's parent: its forked
+# sessions then skip the lazy look-ups each would repeat (GNU ld).
+ifeq ($(shell uname -s),Linux)
+LDFLAGS += -Wl,-z,now
+endif
 
 PROGS    := $(basename $(wildcard smtp_server.c pop_server.c mail_send.c pop_client.c))
 LIB_SRC  := $(wildcard lib/*.c)
@@ -48,6 +54,9 @@ bench: all $(TOOLS)
 demo: all
 	@sh scripts/demo.sh
 
+journey: all
+	@sh scripts/journey.sh
+
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin
 	cp $(PROGS) $(DESTDIR)$(PREFIX)/bin/
@@ -55,4 +64,4 @@ install: all
 clean:
 	rm -f $(PROGS) $(LIB_OBJ) lib/libmailab.a $(UNIT) $(TOOLS)
 
-.PHONY: all test asan bench demo install clean
+.PHONY: all test asan bench demo journey install clean

@@ -10,9 +10,15 @@
  * and LOGIN (RFC 4954, 4616).  Leaves out: STARTTLS (the lab shows the
  * clear text on purpose), CHUNKING, DSN parameters, EXPN.
  *
- * One session, from accept() to QUIT, is smtp_session() below: read a
- * command line, look its verb up in the command table, check the state,
- * run the handler.  DATA is read by data_read() in the same process.
+ * With --relay DOMAIN=HOST:PORT it is also the sender's mail server of
+ * the journey: mail for DOMAIN goes into the queue DIR/.queue/ before
+ * the 250, and a queue runner (lib/relay.c) forwards it (RFC 5321 4.4:
+ * every hop adds its Received: header; 3.6: never an open relay).
+ *
+ * One session, from accept() to QUIT, is smtp_session() at the end:
+ * read a command line, look its verb up in the command table (the
+ * dispatcher answers unknown verbs and commands out of sequence), run
+ * the handler.  DATA is read by data_read() through lib/smtp_data.c.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -29,7 +35,10 @@
 #include "maildir.h"
 #include "message.h"
 #include "net.h"
+#include "queue.h"
+#include "relay.h"
 #include "server.h"
+#include "smtp_data.h"
 #include "users.h"
 #include "util.h"
 
@@ -39,7 +48,8 @@
 #define SMTP_HOPS_MAX 30           /* Received: headers: a mail loop */
 #define SMTP_DEFAULT_SIZE 10485760 /* 10 MiB, advertised in SIZE */
 #define SMTP_DEFAULT_TIMEOUT 300   /* RFC 5321 4.5.3.2.7: 5 minutes */
-#define SMTP_DOMAINS_MAX 16
+#define SMTP_DEFAULT_RETRY 30      /* --retry: first delay of a relay */
+#define SMTP_DEFAULT_LIFETIME 86400 /* --queue-lifetime: a day, then bounce */
 
 /* What the command line set; shared read-only by every session. */
 struct smtp_config {
@@ -53,8 +63,7 @@ struct smtp_config {
 	bool strict_crlf;
 	bool pipelining, eightbit, esmtp;
 	bool verbose;
-	const char *domains[SMTP_DOMAINS_MAX];
-	size_t ndomain;
+	struct relay_config relay; /* --domain, --relay and the queue */
 };
 
 /* RFC 5321 4.1.4: the order of commands, as states. */
@@ -80,8 +89,9 @@ struct session {
 	char user[ADDR_MAX + 1];
 	char from[ADDR_MAX + 1];
 	char rcpt[SMTP_RCPT_MAX][ADDR_MAX + 1];
+	bool routed[SMTP_RCPT_MAX]; /* for a --relay domain: queued */
 	char box[SMTP_RCPT_MAX][MAILDIR_BOX_MAX + 1];
-	size_t nrcpt, nbox;
+	size_t nrcpt, nbox, nrouted;
 	char line[SMTP_CMD_MAX + 1];
 };
 
@@ -122,7 +132,7 @@ static void set_state(struct session *s, enum state next)
 static void reset_transaction(struct session *s)
 {
 	s->from[0] = '\0';
-	s->nrcpt = s->nbox = 0;
+	s->nrcpt = s->nbox = s->nrouted = 0;
 	s->smtputf8 = s->body_8bit = false;
 	if (s->state & (ST_MAIL | ST_RCPT))
 		set_state(s, ST_READY);
@@ -141,7 +151,6 @@ static void greet(struct session *s, const char *arg, bool esmtp)
 	s->esmtp = esmtp;
 	reset_transaction(s);
 	set_state(s, ST_READY);
-	log_event(s->peer, "%s %s", esmtp ? "EHLO" : "HELO", s->helo);
 }
 
 static void cmd_helo(struct session *s, char *arg)
@@ -271,32 +280,31 @@ static void cmd_mail(struct session *s, char *arg)
 	str_copy(s->from, path, sizeof s->from);
 	set_state(s, ST_MAIL);
 	reply(s, "250 2.1.0 Sender <%s> ok", s->from);
-	log_event(s->peer, "MAIL FROM:<%s>", s->from);
 }
 
-static bool local_domain(const struct smtp_config *c, const char *domain)
-{
-	if (c->ndomain == 0 || domain[0] == '\0')
-		return true;
-	for (size_t i = 0; i < c->ndomain; i++)
-		if (str_ncase_eq(domain, c->domains[i], ADDR_DOMAIN_MAX + 1))
-			return true;
-	return false;
-}
-
-/* Decide whether a parsed recipient is deliverable; 0 or -1 (replied). */
+/*
+ * Decide what to do with a parsed recipient: RELAY_LOCAL (box filled),
+ * RELAY_ROUTED (queue it), or -1 when refused (replied).
+ */
 static int check_rcpt(struct session *s, const char *path, char *box)
 {
 	char local[ADDR_LOCAL_MAX + 1], domain[ADDR_DOMAIN_MAX + 1];
 	char pass[USERS_LINE_MAX];
+	enum relay_kind kind;
 
-	if (addr_split(path, local, domain) < 0 ||
-	    maildir_box_name(local, strlen(local), box) < 0) {
+	if (addr_split(path, local, domain) < 0) {
 		reply(s, "553 5.1.3 Mailbox name not allowed: <%s>", path);
 		return -1;
 	}
-	if (!local_domain(s->cfg, domain)) {
+	kind = relay_kind(&s->cfg->relay, domain);
+	if (kind == RELAY_FOREIGN) { /* never an open relay */
 		reply(s, "550 5.7.1 Relaying denied: <%s> is not local", path);
+		return -1;
+	}
+	if (kind == RELAY_ROUTED)
+		return RELAY_ROUTED;
+	if (maildir_box_name(local, strlen(local), box) < 0) {
+		reply(s, "553 5.1.3 Mailbox name not allowed: <%s>", path);
 		return -1;
 	}
 	if (s->cfg->check_rcpt &&
@@ -304,7 +312,7 @@ static int check_rcpt(struct session *s, const char *path, char *box)
 		reply(s, "550 5.1.1 <%s>: no such user here", path);
 		return -1;
 	}
-	return 0;
+	return RELAY_LOCAL;
 }
 
 /* "RCPT TO:<path>": add a recipient (RFC 5321 4.1.1.3). */
@@ -314,6 +322,7 @@ static void cmd_rcpt(struct session *s, char *arg)
 	char path[ADDR_MAX + 1], box[MAILDIR_BOX_MAX + 1];
 	enum addr_error e;
 	size_t i;
+	int kind;
 
 	if (!str_ncase_eq(arg, "TO:", 3)) {
 		reply(s, "501 5.5.4 Syntax: RCPT TO:<address>");
@@ -334,113 +343,48 @@ static void cmd_rcpt(struct session *s, char *arg)
 		reply(s, "452 4.5.3 Too many recipients");
 		return;
 	}
-	if (check_rcpt(s, path, box) < 0)
+	if ((kind = check_rcpt(s, path, box)) < 0)
 		return;
+	s->routed[s->nrcpt] = kind == RELAY_ROUTED;
 	str_copy(s->rcpt[s->nrcpt++], path, ADDR_MAX + 1);
 	for (i = 0; i < s->nbox && strcmp(s->box[i], box) != 0; i++)
 		;
-	if (i == s->nbox) /* one copy per mailbox, however it was named */
+	if (kind == RELAY_ROUTED)
+		s->nrouted++;
+	else if (i == s->nbox) /* one copy per mailbox, however named */
 		str_copy(s->box[s->nbox++], box, MAILDIR_BOX_MAX + 1);
 	set_state(s, ST_RCPT);
 	reply(s, "250 2.1.5 Recipient <%s> ok", path);
-	log_event(s->peer, "RCPT TO:<%s> (mailbox %s)", path, box);
 }
 
 /* ---- DATA: read the message and deliver it ---- */
 
-/* What data_read() found while streaming the message to disk. */
-struct data_result {
-	enum conn_status status;   /* CONN_LINE when the end was seen */
-	unsigned long long octets; /* as received, dot-stuffing undone */
-	bool too_big, bare_lf;
-	unsigned hops;             /* Received: headers in the message */
-};
-
-/* Is this fragment, at the start of a line, the end of the data? */
-static bool data_end(const struct session *s, const char *p, size_t n,
-                     enum conn_ending prev)
+/* Where smtp_data sends the message: the delivery's tmp/ file. */
+static void to_maildir(void *ctx, const void *p, size_t n)
 {
-	/* RFC 5321 4.1.1.4: <CRLF>.<CRLF>.  A bare-LF ending counts only in a
-	 * session that has never sent a CR (typed with nc): anything else
-	 * would let a message smuggle a second one (CVE-2023-51766). */
-	if (prev == END_CRLF && n == 3 && memcmp(p, ".\r\n", 3) == 0)
-		return true;
-	return !s->conn.saw_cr && prev == END_LF && n == 2 &&
-	       memcmp(p, ".\n", 2) == 0;
-}
-
-/* Write one fragment: un-stuff a leading dot, store the line as LF. */
-static void data_store(struct maildir_delivery *d, struct data_result *r,
-                       const char *p, size_t n, enum conn_ending prev,
-                       enum conn_ending end, unsigned long max)
-{
-	if (prev != END_NONE && n > 0 && p[0] == '.') {
-		p++; /* RFC 5321 4.5.2: transparency */
-		n--;
-	}
-	if (end == END_CRLF)
-		n -= 2;
-	else if (end == END_LF)
-		n -= 1;
-	r->octets += n + (end != END_NONE);
-	if (r->octets > max)
-		r->too_big = true;
-	if (r->too_big)
-		return; /* keep reading to the end, store nothing more */
-	maildir_write(d, p, n);
-	if (end != END_NONE)
-		maildir_write(d, "\n", 1);
+	maildir_write(ctx, p, n);
 }
 
 /*
- * Read the message up to its end, streaming it into d.  Memory stays at
- * one fragment whatever the size: a 1 MiB line arrives in pieces.
+ * Read the message up to its end, streaming it into d through the DATA
+ * decoder.  Memory stays at one fragment whatever the size: a 1 MiB
+ * line arrives in pieces.  Returns CONN_LINE when the end was seen.
  */
-static void data_read(struct session *s, struct maildir_delivery *d,
-                      struct data_result *r)
+static enum conn_status data_read(struct session *s,
+                                  struct maildir_delivery *d,
+                                  struct smtp_data *r)
 {
 	char frag[CONN_BUF];
-	enum conn_ending prev = s->ending, end;
-	bool headers = true, held_cr = false;
+	enum conn_status st;
 	size_t n;
 
-	memset(r, 0, sizeof *r);
-	for (;;) {
-		r->status = conn_read_line(&s->conn, frag, sizeof frag, &n);
-		if (r->status != CONN_LINE && r->status != CONN_PART)
-			return;
-		if (held_cr) { /* a CR ended the last fragment */
-			held_cr = false;
-			if (n == 1 && frag[0] == '\n') {
-				prev = END_CRLF;
-				maildir_write(d, "\n", 1);
-				r->octets++;
-				continue;
-			}
-			data_store(d, r, "\r", 1, END_NONE, END_NONE, s->cfg->max_size);
-		}
-		if (prev != END_NONE && data_end(s, frag, n, prev))
-			return;
-		if (r->status == CONN_PART) {
-			end = END_NONE;
-			if (frag[n - 1] == '\r') { /* its LF may come next */
-				held_cr = true;
-				n--;
-			}
-		} else {
-			end = n >= 2 && frag[n - 2] == '\r' ? END_CRLF : END_LF;
-		}
-		if (end == END_LF)
-			r->bare_lf = true;
-		if (headers && prev != END_NONE) {
-			if (n <= 2 && end != END_NONE && (frag[0] == '\n' || frag[0] == '\r'))
-				headers = false;
-			else if (n > 9 && str_ncase_eq(frag, "Received:", 9))
-				r->hops++;
-		}
-		data_store(d, r, frag, n, prev, end, s->cfg->max_size);
-		prev = end;
-	}
+	smtp_data_init(r, s->ending, s->cfg->max_size, to_maildir, d);
+	do {
+		st = conn_read_line(&s->conn, frag, sizeof frag, &n);
+		if (st != CONN_LINE && st != CONN_PART)
+			return st;
+	} while (!smtp_data_feed(r, frag, n, st == CONN_LINE, s->conn.saw_cr));
+	return CONN_LINE;
 }
 
 /* The Return-Path and Received headers every delivery prepends. */
@@ -468,13 +412,50 @@ static void trace_headers(struct session *s, struct maildir_delivery *d,
 	maildir_write(d, head, (size_t)n < sizeof head ? (size_t)n : sizeof head - 1);
 }
 
+/* The relay queue's envelope for the routed recipients (lib/queue.h). */
+static int queue_envelope(char *err, struct session *s,
+                          const struct maildir_delivery *d)
+{
+	static struct queue_entry e; /* 26 KiB: not on the stack */
+	time_t now = time(NULL);
+
+	memset(&e, 0, offsetof(struct queue_entry, rcpt));
+	queue_msg_name(d, e.name, sizeof e.name);
+	str_copy(e.from, s->from, sizeof e.from);
+	e.arrived = e.next = (long long)now;
+	for (size_t i = 0; i < s->nrcpt; i++)
+		if (s->routed[i])
+			str_copy(e.rcpt[e.nrcpt++], s->rcpt[i], ADDR_MAX + 1);
+	return queue_write(err, s->cfg->maildir, &e);
+}
+
+/* Link the message into every local mailbox and, for routed recipients,
+ * into the queue with its envelope.  All or nothing; 0 or -1 (logged). */
+static int deliver(struct session *s, struct maildir_delivery *d,
+                   const char *id)
+{
+	char err[MAILDIR_ERR_LEN], name[MAILDIR_UNIQ_MAX + 48];
+	const char *boxes[SMTP_RCPT_MAX + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nbox; i++)
+		boxes[n++] = s->box[i];
+	if (s->nrouted > 0)
+		boxes[n++] = QUEUE_BOX;
+	if (maildir_commit(err, d, s->cfg->maildir, boxes, n) < 0 ||
+	    (s->nrouted > 0 && queue_envelope(err, s, d) < 0)) {
+		queue_msg_name(d, name, sizeof name);
+		queue_undo_delivery(s->cfg->maildir, boxes, n, name);
+		log_event(s->peer, "message %s not stored: %s", id, err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Reply to the end of DATA: 250 only when every copy is on disk. */
 static void data_finish(struct session *s, struct maildir_delivery *d,
-                        const struct data_result *r, const char *id)
+                        const struct smtp_data *r, const char *id)
 {
-	char err[MAILDIR_ERR_LEN];
-	const char *boxes[SMTP_RCPT_MAX];
-
 	if (r->too_big || r->bare_lf || r->hops > SMTP_HOPS_MAX) {
 		maildir_abort(d);
 		if (r->too_big)
@@ -488,16 +469,16 @@ static void data_finish(struct session *s, struct maildir_delivery *d,
 		log_event(s->peer, "message %s refused", id);
 		return;
 	}
-	for (size_t i = 0; i < s->nbox; i++)
-		boxes[i] = s->box[i];
-	if (maildir_commit(err, d, s->cfg->maildir, boxes, s->nbox) < 0) {
+	if (deliver(s, d, id) < 0) {
 		reply(s, "451 4.3.0 Local error, message not stored");
-		log_event(s->peer, "message %s not stored: %s", id, err);
 		return;
 	}
 	reply(s, "250 2.0.0 Ok: queued as %s", id);
-	log_event(s->peer, "message %s stored: %llu octets for %zu mailbox(es)",
-	          id, r->octets, s->nbox);
+	log_event(s->peer, "message %s stored: %llu octets from <%s> (HELO %s) "
+	          "for <%s>%s, %zu mailbox(es)", id, r->octets, s->from, s->helo,
+	          s->rcpt[0], s->nrcpt > 1 ? " and others" : "", s->nbox);
+	if (s->nrouted > 0)
+		server_wake_helper(); /* the queue runner: new mail to relay */
 }
 
 /* The log's id for a message: its unique name up to the host part. */
@@ -514,14 +495,17 @@ static void queue_id(char *id, const char *uniq)
 static void cmd_data(struct session *s, char *arg)
 {
 	struct maildir_delivery d;
-	struct data_result r;
+	struct smtp_data r;
+	enum conn_status st;
 	char err[MAILDIR_ERR_LEN], id[MAILDIR_UNIQ_MAX];
 
 	if (*arg != '\0') {
 		reply(s, "501 5.5.4 Syntax: DATA");
 		return;
 	}
-	if (maildir_begin(err, &d, s->cfg->maildir, s->box[0]) < 0) {
+	/* Stream into the first local mailbox's tmp/, or the queue's. */
+	if (maildir_begin(err, &d, s->cfg->maildir,
+	                  s->nbox ? s->box[0] : QUEUE_BOX) < 0) {
 		reply(s, "451 4.3.0 Local error: cannot store mail now");
 		log_event(s->peer, "%s", err);
 		return;
@@ -529,11 +513,11 @@ static void cmd_data(struct session *s, char *arg)
 	queue_id(id, d.uniq);
 	reply(s, "354 End data with <CR><LF>.<CR><LF>");
 	trace_headers(s, &d, id);
-	data_read(s, &d, &r);
-	if (r.status != CONN_LINE) {
+	st = data_read(s, &d, &r);
+	if (st != CONN_LINE) {
 		maildir_abort(&d); /* the client went away: keep nothing */
 		log_event(s->peer, "message %s dropped: %s", id,
-		          conn_status_text(&s->conn, r.status));
+		          conn_status_text(&s->conn, st));
 		set_state(s, ST_QUIT);
 		return;
 	}
@@ -857,6 +841,10 @@ static void usage(FILE *f)
 	    "      --timeout SECONDS  idle limit per session (default 300)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
 	    "      --domain DOMAIN    accept mail only for DOMAIN (repeatable)\n"
+	    "      --relay DOMAIN=HOST:PORT  queue mail for DOMAIN and forward it\n"
+	    "                         to that SMTP server (repeatable)\n"
+	    "      --retry SECONDS    first retry delay, doubling (default 30)\n"
+	    "      --queue-lifetime SECONDS  then bounce (default 86400)\n"
 	    "  -U, --users FILE       users file for AUTH (default ./users.txt);\n"
 	    "                         given, it also refuses unknown recipients\n"
 	    "      --auth-required    refuse MAIL before AUTH (530)\n"
@@ -879,7 +867,8 @@ static void usage(FILE *f)
 
 enum { OPT_MAX_SIZE = 256, OPT_TIMEOUT, OPT_MAX_CLIENTS, OPT_DOMAIN,
        OPT_AUTH_REQUIRED, OPT_STRICT, OPT_STDIO, OPT_NO_PIPELINING,
-       OPT_NO_8BITMIME, OPT_NO_ESMTP, OPT_VERSION };
+       OPT_NO_8BITMIME, OPT_NO_ESMTP, OPT_VERSION, OPT_RELAY, OPT_RETRY,
+       OPT_LIFETIME };
 
 static const struct option options[] = {
 	{ "port", required_argument, NULL, 'p' },
@@ -900,6 +889,9 @@ static const struct option options[] = {
 	{ "no-8bitmime", no_argument, NULL, OPT_NO_8BITMIME },
 	{ "no-esmtp", no_argument, NULL, OPT_NO_ESMTP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "relay", required_argument, NULL, OPT_RELAY },
+	{ "retry", required_argument, NULL, OPT_RETRY },
+	{ "queue-lifetime", required_argument, NULL, OPT_LIFETIME },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -927,10 +919,18 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
 		case OPT_MAX_CLIENTS: srv->max_clients = opt_ulong("--max-clients", optarg, 1, 10000); break;
 		case OPT_DOMAIN:
-			if (cfg->ndomain == SMTP_DOMAINS_MAX)
-				die(EX_USAGE, "--domain: at most %d domains", SMTP_DOMAINS_MAX);
-			cfg->domains[cfg->ndomain++] = optarg;
+			if (cfg->relay.ndomain == RELAY_DOMAINS_MAX)
+				die(EX_USAGE, "--domain: at most %d domains", RELAY_DOMAINS_MAX);
+			cfg->relay.domains[cfg->relay.ndomain++] = optarg;
 			break;
+		case OPT_RELAY:
+			if (cfg->relay.nroute == RELAY_ROUTES_MAX ||
+			    relay_parse_route(optarg, &cfg->relay.routes[cfg->relay.nroute++]) < 0)
+				die(EX_USAGE, "--relay: '%s' is not DOMAIN=HOST:PORT "
+				    "(at most %d routes)", optarg, RELAY_ROUTES_MAX);
+			break;
+		case OPT_RETRY: cfg->relay.retry = opt_ulong("--retry", optarg, 1, 86400); break;
+		case OPT_LIFETIME: cfg->relay.lifetime = opt_ulong("--queue-lifetime", optarg, 0, 31536000); break;
 		case OPT_AUTH_REQUIRED: cfg->auth_required = true; break;
 		case OPT_STRICT: cfg->strict_crlf = true; break;
 		case OPT_STDIO: stdio = true; break;
@@ -952,6 +952,8 @@ int main(int argc, char **argv)
 		.maildir = "./maildir", .max_size = SMTP_DEFAULT_SIZE,
 		.timeout = SMTP_DEFAULT_TIMEOUT, .users_file = "./users.txt",
 		.pipelining = true, .eightbit = true, .esmtp = true,
+		.relay = { .retry = SMTP_DEFAULT_RETRY,
+		           .lifetime = SMTP_DEFAULT_LIFETIME, .timeout = 60 },
 	};
 	struct server_config srv = {
 		.port = 1025, .max_clients = 100,
@@ -962,6 +964,13 @@ int main(int argc, char **argv)
 	util_set_progname(argv[0]);
 	util_hostname(cfg.hostname, sizeof cfg.hostname);
 	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	cfg.relay.maildir = cfg.maildir;
+	cfg.relay.hostname = cfg.hostname;
+	cfg.relay.verbose = cfg.verbose;
+	if (cfg.relay.nroute > 0) {
+		srv.helper = relay_runner;
+		srv.helper_ctx = &cfg.relay;
+	}
 	if (cfg.check_rcpt && users_readable(cfg.users_file) < 0)
 		die(EX_NOINPUT, "cannot read users file %s", cfg.users_file);
 	return stdio ? server_stdio(&srv) : server_run(&srv);

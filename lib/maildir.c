@@ -83,21 +83,24 @@ int maildir_make_box(char *err, const char *root, const char *box)
 void maildir_unique(char *uniq, size_t cap)
 {
 	static unsigned long counter; /* per process: pid makes it unique */
-	char host[256], safe[256];
+	static char safe[256];        /* the host part, worked out once */
 	struct timeval tv;
-	size_t n = 0;
 
-	gettimeofday(&tv, NULL);
-	util_hostname(host, sizeof host);
-	/* maildir(5): '/' and ':' in the host name would break the name. */
-	for (const char *h = host; *h && n + 5 < sizeof safe; h++) {
-		if (*h == '/' || *h == ':' || *h == ',')
-			n += (size_t)snprintf(safe + n, 5, "\\%03o",
-			                      (unsigned char)*h);
-		else
-			safe[n++] = *h;
+	if (safe[0] == '\0') {
+		char host[256];
+		size_t n = 0;
+		util_hostname(host, sizeof host);
+		/* maildir(5): '/' and ':' in the host would break the name. */
+		for (const char *h = host; *h && n + 5 < sizeof safe; h++) {
+			if (*h == '/' || *h == ':' || *h == ',')
+				n += (size_t)snprintf(safe + n, 5, "\\%03o",
+				                      (unsigned char)*h);
+			else
+				safe[n++] = *h;
+		}
+		safe[n] = '\0';
 	}
-	safe[n] = '\0';
+	gettimeofday(&tv, NULL);
 	snprintf(uniq, cap, "%lld.M%06ldP%ldQ%lu.%s", (long long)tv.tv_sec,
 	         (long)tv.tv_usec, (long)getpid(), ++counter, safe);
 }
@@ -111,8 +114,6 @@ int maildir_begin(char *err, struct maildir_delivery *d, const char *root,
 	d->last = -1;
 	d->failed = d->err_no = 0;
 	d->blen = 0;
-	if (maildir_make_box(err, root, box) < 0)
-		return -1;
 	maildir_unique(d->uniq, sizeof d->uniq);
 	if (maildir_path(d->tmp_path, root, box, "tmp", d->uniq) < 0) {
 		snprintf(err, MAILDIR_ERR_LEN, "path too long under %s", root);
@@ -120,6 +121,13 @@ int maildir_begin(char *err, struct maildir_delivery *d, const char *root,
 	}
 	d->fd = open(d->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
 	             0600);
+	/* First delivery to this mailbox: create it, then try again. */
+	if (d->fd < 0 && errno == ENOENT) {
+		if (maildir_make_box(err, root, box) < 0)
+			return -1;
+		d->fd = open(d->tmp_path,
+		             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+	}
 	if (d->fd < 0) {
 		snprintf(err, MAILDIR_ERR_LEN, "cannot create %s: %s",
 		         d->tmp_path, strerror(errno));
@@ -186,6 +194,14 @@ static void unlink_links(const char *root, const char *const boxes[],
 			unlink(path);
 }
 
+/* Put the tmp/ file into new/: a link for every mailbox but the last,
+ * which gets the rename of the Maildir protocol (one journal update
+ * fewer than link + unlink). */
+static int place(const char *tmp, const char *path, int last)
+{
+	return last ? rename(tmp, path) : link(tmp, path);
+}
+
 int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
                    const char *const boxes[], size_t nbox)
 {
@@ -208,11 +224,12 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 	snprintf(name, sizeof name, "%s,S=%llu,W=%llu", d->uniq, d->size,
 	         maildir_pop_size(d->size, d->newlines, d->last));
 	for (i = 0; i < nbox; i++) {
-		if (maildir_make_box(err, root, boxes[i]) < 0)
+		if (maildir_path(path, root, boxes[i], "new", name) < 0)
 			break;
-		if (maildir_path(path, root, boxes[i], "new", name) < 0 ||
-		    link(d->tmp_path, path) < 0) {
-			snprintf(err, MAILDIR_ERR_LEN, "cannot link %s: %s",
+		if (place(d->tmp_path, path, i + 1 == nbox) < 0 &&
+		    (errno != ENOENT || maildir_make_box(err, root, boxes[i]) < 0 ||
+		     place(d->tmp_path, path, i + 1 == nbox) < 0)) {
+			snprintf(err, MAILDIR_ERR_LEN, "cannot deliver to %s: %s",
 			         path, strerror(errno));
 			break;
 		}
@@ -229,7 +246,8 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 			snprintf(err, MAILDIR_ERR_LEN, "no mailbox to deliver to");
 		unlink_links(root, boxes, i, name);
 	}
-	unlink(d->tmp_path);
+	if (i < nbox || nbox == 0)
+		unlink(d->tmp_path); /* after success it was renamed away */
 	d->tmp_path[0] = '\0';
 	return i == nbox && nbox > 0 ? 0 : -1;
 }
@@ -466,7 +484,8 @@ int maildir_scan(char *err, struct maildir_box *b)
 	}
 	b->n = keep;
 	sort_names = b->names;
-	qsort(b->msg, b->n, sizeof *b->msg, by_delivery);
+	if (b->n > 1) /* an empty maildrop has no array at all */
+		qsort(b->msg, b->n, sizeof *b->msg, by_delivery);
 	return 0;
 }
 

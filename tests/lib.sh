@@ -11,7 +11,7 @@ PIDS=""
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
+	[ -n "$KEEP_T" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -40,7 +40,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # sets PORT and LAST_PID.  The log is $T/LOG.
 start_server() {
 	name=$1 log=$T/$2; shift 2
-	"$@" -p 0 >"$log.out" 2>"$log" &
+	: >"$log" # now, not in the background: no old port may be read
+	"$@" -p 0 >"$log.out" 2>>"$log" &
 	LAST_PID=$!
 	PIDS="$PIDS $LAST_PID"
 	i=0
@@ -82,3 +83,7 @@ wait_for() {
 	done
 	return 1
 }
+
+# wait_count DIR N: wait (up to 5 s) until DIR holds N files.
+has_count() { [ "$(count_files "$1")" -eq "$2" ]; }
+wait_count() { wait_for has_count "$1" "$2"; }

@@ -5,6 +5,11 @@
 cd "$(dirname "$0")/.." || exit 2
 out=$(mktemp)
 status=0
+# Sanitizer reports from any process (a server's session child too) land
+# here; each one is a failure even when the test around it passed.
+san=$(mktemp -d)
+export ASAN_OPTIONS="log_path=$san/asan:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="log_path=$san/ubsan:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 run_one() {
 	name=$1; shift
@@ -26,6 +31,11 @@ for t in tests/t_*.sh; do
 	[ -f "$t" ] && run_one "$t" sh "$t"
 done
 
+for r in "$san"/*; do
+	[ -f "$r" ] || continue
+	echo "FAIL - sanitizer report $(basename "$r"): $(grep -m 1 -E 'ERROR|runtime error' "$r")" | tee -a "$out"
+done
+rm -rf "$san"
 passed=$(grep -c '^ok - ' "$out")
 failed=$(grep -c '^FAIL' "$out")
 skipped=$(grep -c '^skipped: ' "$out")

@@ -53,7 +53,7 @@ C: half a message
 SLEEP 200
 X
 "$CHAT" 127.0.0.1 "$PORT" <"$T/cut.chat" >/dev/null 2>&1
-wait_for grep -q 'dropped: connection closed' "$T/smtp.log"
+wait_for grep -qs 'dropped: connection closed' "$T/smtp.log"
 check "client gone mid-DATA: nothing in new/" test "$(count_files "$MD/gizem/new")" -eq 0
 check "client gone mid-DATA: nothing in tmp/" test "$(count_files "$MD/gizem/tmp")" -eq 0
 
@@ -65,7 +65,7 @@ while [ $n -lt 150 ]; do
 	"$CHAT" -t 30 127.0.0.1 "$PORT" <"$T/one.chat" >/dev/null 2>&1 &
 	n=$((n + 1))
 done
-wait_for test "$(count_files "$MD/gizem/new")" -ge 150
+wait_count "$MD/gizem/new" 150
 sleep 0.2
 check "150 concurrent sessions: all 150 messages land" test "$(count_files "$MD/gizem/new")" -eq 150
 check "... with 150 different names" test "$(ls "$MD/gizem/new" | sort -u | wc -l | tr -d ' ')" -eq 150
@@ -80,7 +80,7 @@ check "... and it logs that it stopped" grep -q 'stopped' "$T/smtp.log"
 "$TOP/smtp_server" -d "$MD" -p "$PORT" 2>"$T/again.log" &
 AGAIN=$!
 PIDS="$PIDS $AGAIN"
-wait_for grep -q listening "$T/again.log"
+wait_for grep -qs listening "$T/again.log"
 chat_ok "a restart binds the same port at once (SO_REUSEADDR)" 127.0.0.1 "$PORT" <"$T/one.chat"
 
 # A port already taken: the error names the port and the likely holder.
@@ -116,7 +116,7 @@ CPID=$LAST_PID
 rm -rf "$MD"
 "$CHAT" 127.0.0.1 "$PORT" <"$T/cut.chat" >/dev/null 2>&1 &
 CUT=$!
-wait_for test "$(count_files "$MD/gizem/tmp")" -eq 1
+wait_count "$MD/gizem/tmp" 1
 pkill -9 -P "$CPID"; kill -9 "$CPID"
 wait "$CUT" 2>/dev/null
 check "SIGKILL mid-DATA: nothing partial in new/" test "$(count_files "$MD/gizem/new")" -eq 0
@@ -133,7 +133,25 @@ check "... is complete in new/ after SIGKILL right after the 250" sh -c "tail -n
 # -v: the dialogue on stderr, one C:/S: line per protocol line.
 start_server "smtp_server -v" v.log "$TOP/smtp_server" -d "$MD" -v || exit 1
 "$CHAT" 127.0.0.1 "$PORT" <"$T/one.chat" >/dev/null 2>&1
-wait_for grep -q '^S: 221' "$T/v.log"
+wait_for grep -qs '^S: 221' "$T/v.log"
 check "-v traces client lines as C:" grep -qx 'C: MAIL FROM:<melek@example.com>' "$T/v.log"
 check "-v traces server lines as S:" grep -qx 'S: 354 End data with <CR><LF>.<CR><LF>' "$T/v.log"
 check "-v traces the message lines too" grep -qx 'C: over a socket' "$T/v.log"
+
+# -b: listen only where asked.
+start_server "smtp_server -b 127.0.0.1" b4.log "$TOP/smtp_server" -d "$MD" -b 127.0.0.1 || exit 1
+chat_ok "-b 127.0.0.1: served over IPv4" 127.0.0.1 "$PORT" <"$T/one.chat"
+check_not "-b 127.0.0.1: nothing on ::1" "$CHAT" -t 2 ::1 "$PORT" </dev/null
+stop_server "$LAST_PID"
+if "$CHAT" -t 2 ::1 1 </dev/null 2>&1 | grep -q 'refused'; then
+	start_server "smtp_server -b ::1 -b 127.0.0.1" b6.log "$TOP/smtp_server" -d "$MD" -b ::1 -b 127.0.0.1 || exit 1
+	chat_ok "-b ::1 -b 127.0.0.1: served over IPv6" ::1 "$PORT" <"$T/one.chat"
+	chat_ok "... and over IPv4 on the same port" 127.0.0.1 "$PORT" <"$T/one.chat"
+	stop_server "$LAST_PID"
+else
+	skip "-b ::1" "no IPv6 loopback on this host"
+fi
+"$TOP/smtp_server" -b 192.0.2.1 -p 0 -d "$MD" 2>"$T/noaddr.log"
+check "-b with an address this host lacks: a clear error" grep -q 'cannot bind 192.0.2.1 port 0: .*this host has no such address' "$T/noaddr.log"
+check_not "-p 70000 is refused (EX_USAGE)" "$TOP/smtp_server" -p 70000
+check "--help ends with the Wireshark filter and Decode As" sh -c "'$TOP/smtp_server' --help | tail -n 4 | grep -q 'Decode As' && '$TOP/smtp_server' --help | grep -q 'tcp.port == 1025'"

@@ -7,8 +7,9 @@
  *   pop_fetch [...] -- COMMAND [ARG]...    (a server run with --stdio)
  *
  * -a logs in with APOP (RFC 1939 7), the digest made from the greeting.
- * A greeting "+OK Logged in" (Dovecot's pop3 run pre-authenticated)
- * needs no login.  MODE:
+ * -n expects no greeting and does not log in (Dovecot's pop3 run
+ * pre-authenticated on stdin/stdout starts in TRANSACTION state,
+ * silently).  MODE:
  *   fetch  LIST, RETR each; with -o, message n goes to DIR/n; prints
  *          "n LISTSIZE GOT" per message; exit 1 if any differ (default)
  *   bench  STAT, LIST, UIDL, RETR all, QUIT; prints
@@ -106,8 +107,6 @@ static void login(const char *greeting, const char *user, const char *pass,
 	char stamp[512], hex[MD5_HEX_LEN + 1], cmd[1024];
 	const char *lt = strchr(greeting, '<'), *gt = lt ? strchr(lt, '>') : NULL;
 
-	if (strstr(greeting, "Logged in"))
-		return;
 	if (!apop) {
 		command("USER %s", user);
 		command("PASS %s", pass);
@@ -191,21 +190,22 @@ static int bench(bool all, double start)
 int main(int argc, char **argv)
 {
 	const char *user = "gizem", *pass = "1234", *mode = "fetch", *dir = NULL;
-	bool apop = false;
+	bool apop = false, preauth = false;
 	int opt, rfd, wfd, rc;
 	char err[NET_ERR_LEN];
 	struct timespec ts;
 
 	util_set_progname("pop_fetch");
 	signal(SIGPIPE, SIG_IGN);
-	while ((opt = getopt(argc, argv, "u:w:am:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "u:w:anm:o:")) != -1) {
 		switch (opt) {
 		case 'u': user = optarg; break;
 		case 'w': pass = optarg; break;
 		case 'a': apop = true; break;
+		case 'n': preauth = true; break;
 		case 'm': mode = optarg; break;
 		case 'o': dir = optarg; break;
-		default: die(2, "usage: pop_fetch [-u U] [-w P] [-a] [-m fetch|bench|stat] [-o DIR] HOST PORT | -- CMD...");
+		default: die(2, "usage: pop_fetch [-u U] [-w P] [-a|-n] [-m fetch|bench|stat] [-o DIR] HOST PORT | -- CMD...");
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -220,7 +220,8 @@ int main(int argc, char **argv)
 		die(2, "need HOST PORT or -- COMMAND");
 	}
 	conn_init(&c, rfd, wfd, 60, false, CONN_CLIENT);
-	login(status(), user, pass, apop);
+	if (!preauth)
+		login(status(), user, pass, apop);
 	if (strcmp(mode, "fetch") == 0)
 		rc = fetch(dir);
 	else

@@ -1,0 +1,170 @@
+/* queue: the relay queue's envelopes on disk.  See queue.h. */
+#include "queue.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define QUEUE_LINE_MAX (ADDR_MAX + 16)
+
+void queue_msg_name(const struct maildir_delivery *d, char *name, size_t cap)
+{
+	/* The same shape maildir_commit() builds (Dovecot's S= and W=). */
+	snprintf(name, cap, "%s,S=%llu,W=%llu", d->uniq, d->size,
+	         maildir_pop_size(d->size, d->newlines, d->last));
+}
+
+void queue_undo_delivery(const char *root, const char *const boxes[],
+                         size_t n, const char *name)
+{
+	char path[MAILDIR_PATH_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		if (maildir_path(path, root, boxes[i], "new", name) == 0)
+			unlink(path);
+}
+
+/* A name from the queue directory must be a plain file name. */
+static int safe_name(const char *name)
+{
+	return name[0] != '\0' && name[0] != '.' && strchr(name, '/') == NULL;
+}
+
+int queue_write(char *err, const char *root, const struct queue_entry *e)
+{
+	char tmp[MAILDIR_PATH_MAX], dst[MAILDIR_PATH_MAX], dir[MAILDIR_PATH_MAX];
+	FILE *f;
+	int ok;
+
+	if (maildir_make_box(err, root, QUEUE_BOX) < 0)
+		return -1;
+	maildir_path(dir, root, QUEUE_BOX, "env", NULL);
+	mkdir(dir, 0700);
+	if (!safe_name(e->name) ||
+	    maildir_path(tmp, root, QUEUE_BOX, "tmp", e->name) < 0 ||
+	    maildir_path(dst, root, QUEUE_BOX, "env", e->name) < 0) {
+		snprintf(err, MAILDIR_ERR_LEN, "bad queue name %s", e->name);
+		return -1;
+	}
+	f = fopen(tmp, "w");
+	if (f == NULL) {
+		snprintf(err, MAILDIR_ERR_LEN, "cannot create %s: %s", tmp,
+		         strerror(errno));
+		return -1;
+	}
+	fprintf(f, "from %s\narrived %lld\nnext %lld\nattempts %u\n", e->from,
+	        e->arrived, e->next, e->attempts);
+	for (size_t i = 0; i < e->nrcpt; i++)
+		fprintf(f, "rcpt %s\n", e->rcpt[i]);
+	ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, dst) < 0 || maildir_sync_dir(dir) < 0) {
+		snprintf(err, MAILDIR_ERR_LEN, "cannot write %s: %s", dst,
+		         strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* One "key value" line of an envelope into e; -1 when malformed. */
+static int read_field(struct queue_entry *e, char *line)
+{
+	char *value = strchr(line, ' ');
+
+	if (value == NULL)
+		return strcmp(line, "from") == 0 ? 0 : -1; /* "from " = <> */
+	*value++ = '\0';
+	if (strcmp(line, "from") == 0)
+		str_copy(e->from, value, sizeof e->from);
+	else if (strcmp(line, "arrived") == 0)
+		e->arrived = strtoll(value, NULL, 10);
+	else if (strcmp(line, "next") == 0)
+		e->next = strtoll(value, NULL, 10);
+	else if (strcmp(line, "attempts") == 0)
+		e->attempts = (unsigned)strtoul(value, NULL, 10);
+	else if (strcmp(line, "rcpt") == 0 && e->nrcpt < QUEUE_RCPT_MAX)
+		str_copy(e->rcpt[e->nrcpt++], value, ADDR_MAX + 1);
+	else
+		return -1;
+	return 0;
+}
+
+int queue_read(char *err, const char *root, const char *name,
+               struct queue_entry *e)
+{
+	char path[MAILDIR_PATH_MAX], line[QUEUE_LINE_MAX];
+	FILE *f;
+	int rc = 0;
+
+	memset(e, 0, offsetof(struct queue_entry, rcpt));
+	if (!safe_name(name) ||
+	    maildir_path(path, root, QUEUE_BOX, "env", name) < 0 ||
+	    (f = fopen(path, "r")) == NULL) {
+		snprintf(err, MAILDIR_ERR_LEN, "cannot read envelope %s: %s",
+		         name, strerror(errno));
+		return -1;
+	}
+	str_copy(e->name, name, sizeof e->name);
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		rc = read_field(e, line);
+	}
+	fclose(f);
+	if (rc < 0)
+		snprintf(err, MAILDIR_ERR_LEN, "malformed envelope %s", name);
+	return rc;
+}
+
+void queue_remove(const char *root, const char *name)
+{
+	char path[MAILDIR_PATH_MAX];
+
+	if (!safe_name(name))
+		return;
+	if (maildir_path(path, root, QUEUE_BOX, "env", name) == 0)
+		unlink(path);
+	if (maildir_path(path, root, QUEUE_BOX, "new", name) == 0)
+		unlink(path);
+}
+
+int queue_open_msg(const char *root, const char *name)
+{
+	char path[MAILDIR_PATH_MAX];
+
+	if (!safe_name(name) ||
+	    maildir_path(path, root, QUEUE_BOX, "new", name) < 0)
+		return -1;
+	return open(path, O_RDONLY | O_NOFOLLOW);
+}
+
+int queue_each(const char *root, int (*fn)(const char *name, void *ctx),
+               void *ctx)
+{
+	char dir[MAILDIR_PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if (maildir_path(dir, root, QUEUE_BOX, "env", NULL) < 0)
+		return -1;
+	d = opendir(dir);
+	if (d == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)) != NULL) {
+		if (!safe_name(de->d_name))
+			continue;
+		n++;
+		if (fn(de->d_name, ctx) != 0)
+			break;
+	}
+	closedir(d);
+	return n;
+}

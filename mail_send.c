@@ -1,0 +1,482 @@
+/*
+ * mail_send: the sending side of the lab — builds one message (RFC 5322,
+ * MIME of RFC 2045-2046) and hands it to an SMTP server (RFC 5321), the
+ * way the seed's mail.py did with smtplib, and more carefully.
+ *
+ * With no options it sends the seed's Turkish test message from
+ * melek@example.com to gizem@example.com on localhost:1025.
+ *
+ * The SMTP dialogue (greeting, EHLO, AUTH, MAIL/RCPT/DATA, QUIT) is in
+ * lib/smtp_client.c; the message (headers, encoded words, attachments
+ * streamed as base64) in lib/mime_out.c.  This file is the options, the
+ * order of the steps, and what the user sees: one line per problem and
+ * an exit code from <sysexits.h>, chosen in exit_code() only.
+ * Left out: STARTTLS, DSN, display names in addresses.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "mime_out.h"
+#include "smtp_client.h"
+#include "util.h"
+
+#define MAIL_RCPT_MAX 100     /* RFC 5321 4.5.3.1.8: servers take 100 */
+#define MAIL_ATTACH_MAX 32    /* -a files per message */
+#define MAIL_HEADER_MAX 32    /* --header lines per message */
+#define MAIL_TEXT_MAX (10UL << 20) /* a text body; bigger goes in -a */
+#define MAIL_PARTIAL 1        /* pseudo-status: some recipients refused */
+#define EX_PARTIAL EX_NOUSER  /* 67: sent, but some addressees refused */
+
+#define SEED_FROM "melek@example.com"
+#define SEED_TO "gizem@example.com"
+#define SEED_SUBJECT "Selam"
+#define SEED_BODY \
+	"Bu bir test mesajıdır Türkçe karakter içerir: ı, ç, ş, ü, ö, İ"
+
+/* One list of addresses given on the command line, checked. */
+struct addr_list {
+	size_t n;
+	char addr[MAIL_RCPT_MAX][ADDR_MAX + 1];
+};
+
+struct options {
+	const char *host, *subject, *text, *text_file, *raw;
+	const char *user, *pass, *ehlo;
+	unsigned port;
+	int timeout;
+	bool verbose;
+	char from[ADDR_MAX + 1];
+	struct addr_list to, cc, bcc;
+	const char *files[MAIL_ATTACH_MAX];
+	const char *headers[MAIL_HEADER_MAX];
+	size_t nfile, nheader;
+};
+
+/* ---- outcomes: the one place that picks an exit code ---- */
+
+static int exit_code(int status)
+{
+	switch (status) {
+	case SMTP_OK: return EX_OK;
+	case MAIL_PARTIAL: return EX_PARTIAL;
+	case SMTP_ERR_NOHOST: return EX_NOHOST;
+	case SMTP_ERR_TIMEOUT:
+	case SMTP_ERR_IO:
+	case SMTP_ERR_TEMP: return EX_TEMPFAIL;
+	case SMTP_ERR_PROTOCOL: return EX_PROTOCOL;
+	case SMTP_ERR_AUTH: return EX_NOPERM;
+	case SMTP_ERR_SOURCE: return EX_IOERR;
+	default: return EX_UNAVAILABLE; /* refused, 5xx, SIZE, SMTPUTF8 */
+	}
+}
+
+/* Each refused recipient, by address, with the server's reply. */
+static size_t report_refused(const char *const *rcpt,
+                             const struct smtp_result *res, size_t n)
+{
+	size_t refused = 0;
+
+	if (res->mail.code / 100 != 2) /* then RCPT replies say nothing */
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (res->rcpt[i].code == 0 || res->rcpt[i].code / 100 == 2)
+			continue;
+		warnmsg("recipient %s refused: %d %s", rcpt[i],
+		        res->rcpt[i].code, res->rcpt[i].text);
+		refused++;
+	}
+	return refused;
+}
+
+/* ---- the message ---- */
+
+/* Read a whole text body (stdin or -F) into b; dies on failure. */
+static void read_text(int fd, const char *what, struct msg_buf *b)
+{
+	char chunk[CONN_BUF];
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die(EX_IOERR, "cannot read %s: %s", what, strerror(errno));
+		msg_buf_put(b, chunk, (size_t)n);
+		if (b->len > MAIL_TEXT_MAX || b->failed)
+			die(EX_DATAERR, "%s: text over %lu octets; send it as an "
+			    "attachment (-a)", what, MAIL_TEXT_MAX);
+	}
+}
+
+/* Is stdin a pipe, file or socket (not a terminal, not /dev/null)? */
+static bool stdin_has_text(void)
+{
+	struct stat st;
+
+	return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	                              S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/* The body: -m, -F, stdin when it is piped or redirected from a file,
+ * or the seed's text. */
+static void load_text(const struct options *o, struct msg_buf *b)
+{
+	int fd;
+
+	if (o->text) {
+		msg_buf_puts(b, o->text);
+	} else if (o->text_file) {
+		if ((fd = open(o->text_file, O_RDONLY)) < 0)
+			die(EX_NOINPUT, "cannot open %s: %s", o->text_file,
+			    strerror(errno));
+		read_text(fd, o->text_file, b);
+		close(fd);
+	} else if (stdin_has_text()) {
+		read_text(0, "standard input", b);
+	} else {
+		msg_buf_puts(b, SEED_BODY);
+	}
+}
+
+/* Build the message with mime_out; dies on a local problem. */
+static void build(struct mime_out *m, const struct options *o,
+                  const struct msg_buf *text, bool allow_8bit)
+{
+	const char *to[MAIL_RCPT_MAX], *cc[MAIL_RCPT_MAX];
+	char host[256], err[MIME_ERR_LEN];
+	struct mime_spec s = {
+		.from = o->from, .to = to, .nto = o->to.n, .cc = cc,
+		.ncc = o->cc.n, .subject = o->subject, .text = text->p,
+		.text_len = text->len, .headers = o->headers,
+		.nheader = o->nheader, .files = o->files, .nfile = o->nfile,
+		.host = host, .allow_8bit = allow_8bit,
+	};
+
+	for (size_t i = 0; i < o->to.n; i++)
+		to[i] = o->to.addr[i];
+	for (size_t i = 0; i < o->cc.n; i++)
+		cc[i] = o->cc.addr[i];
+	util_hostname(host, sizeof host);
+	int rc = mime_build(m, &s, err);
+	if (rc < 0)
+		die(rc == MIME_ERR_FILE ? EX_NOINPUT
+		    : rc == MIME_ERR_HEADER ? EX_USAGE : EX_OSERR, "%s", err);
+}
+
+/* --raw FILE: the prepared message, read straight from its file. */
+static ssize_t raw_read(void *ctx, char *buf, size_t cap)
+{
+	ssize_t n;
+
+	do
+		n = read(*(int *)ctx, buf, cap);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* The message on its way out: built by mime_out, or --raw's file. */
+struct outgoing {
+	struct mime_out m;
+	struct msg_buf text;
+	int fd;
+	struct smtp_source src;
+};
+
+/* Make the message ready before connecting: local errors die here. */
+static void outgoing_open(struct outgoing *og, const struct options *o)
+{
+	og->fd = -1;
+	if (o->raw) {
+		if ((og->fd = open(o->raw, O_RDONLY)) < 0)
+			die(EX_NOINPUT, "cannot open %s: %s", o->raw, strerror(errno));
+		og->src = (struct smtp_source){ raw_read, &og->fd };
+		return;
+	}
+	load_text(o, &og->text);
+	build(&og->m, o, &og->text, true);
+	og->src = (struct smtp_source){ mime_read, &og->m };
+}
+
+/* Fit the message to the server and fill the envelope's SIZE and BODY. */
+static void outgoing_fit(struct outgoing *og, const struct options *o,
+                         unsigned ext, struct smtp_envelope *env)
+{
+	struct stat st;
+
+	if (o->raw) { /* sent as is: it may hold 8-bit text */
+		env->size = fstat(og->fd, &st) == 0 ? (unsigned long long)st.st_size : 0;
+		env->body_8bit = true;
+		return;
+	}
+	if (og->m.body_8bit && !(ext & SMTP_EXT_8BITMIME)) {
+		mime_free(&og->m); /* RFC 6152: no 8BITMIME: quoted-printable */
+		build(&og->m, o, &og->text, false);
+	}
+	env->size = og->m.total;
+	env->body_8bit = og->m.body_8bit;
+}
+
+static void outgoing_close(struct outgoing *og)
+{
+	mime_free(&og->m);
+	msg_buf_free(&og->text);
+	if (og->fd >= 0)
+		close(og->fd);
+}
+
+/* ---- the session ---- */
+
+/* Connect, greet, log in: everything before the first MAIL. */
+static int session_start(struct smtp_client *c, const struct options *o)
+{
+	char name[256];
+	int rc;
+
+	if (o->ehlo)
+		str_copy(name, o->ehlo, sizeof name);
+	else
+		util_hostname(name, sizeof name);
+	rc = smtp_open(c, o->host, o->port, o->timeout, o->verbose);
+	if (rc == SMTP_OK)
+		rc = smtp_hello(c, name);
+	if (rc == SMTP_OK && o->user)
+		rc = smtp_auth(c, o->user, o->pass);
+	return rc;
+}
+
+/* The envelope's recipients: To, then Cc, then Bcc (RFC 5321 3.3). */
+static size_t all_rcpts(const struct options *o, const char **rcpt)
+{
+	const struct addr_list *lists[] = { &o->to, &o->cc, &o->bcc };
+	size_t n = 0;
+
+	for (size_t l = 0; l < 3; l++)
+		for (size_t i = 0; i < lists[l]->n; i++)
+			rcpt[n++] = lists[l]->addr[i];
+	return n;
+}
+
+/* Send one message and say how it went; returns a status. */
+static int deliver(struct smtp_client *c, struct smtp_envelope *env, const struct smtp_source *src)
+{
+	static struct smtp_reply replies[3 * MAIL_RCPT_MAX];
+	struct smtp_result res = { .rcpt = replies };
+	int rc = smtp_send(c, env, src, &res);
+	size_t refused = report_refused(env->rcpt, &res, env->nrcpt);
+
+	if (rc != SMTP_OK)
+		warnmsg("%s", smtp_error(c));
+	else if (refused > 0)
+		printf("Email sent to %zu of %zu recipients.\n", res.accepted,
+		       env->nrcpt);
+	else
+		printf("Email sent successfully.\n");
+	return rc == SMTP_OK && refused > 0 ? MAIL_PARTIAL : rc;
+}
+
+/* The whole run, from reading the body to QUIT.  Returns a status. */
+static int send_mail(const struct options *o)
+{
+	static struct outgoing og;
+	const char *rcpt[3 * MAIL_RCPT_MAX];
+	struct smtp_envelope env = { .from = o->from, .rcpt = rcpt };
+	struct smtp_client c;
+	int rc;
+
+	env.nrcpt = all_rcpts(o, rcpt);
+	outgoing_open(&og, o);
+	rc = session_start(&c, o);
+	if (rc == SMTP_OK) {
+		outgoing_fit(&og, o, c.ext, &env);
+		rc = deliver(&c, &env, &og.src);
+	} else {
+		warnmsg("%s", smtp_error(&c));
+	}
+	smtp_quit(&c); /* or only close, when the connection is broken */
+	outgoing_close(&og);
+	return rc;
+}
+
+/* ---- options ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: mail_send [-H HOST] [-p PORT] [-f FROM] [-t TO]... [-c CC]...\n"
+	    "                 [--bcc ADDR]... [-s SUBJECT] [-m TEXT | -F FILE]\n"
+	    "                 [-a FILE]... [--header 'Name: value']... [--raw FILE]\n"
+	    "                 [-u USER -w PASSWORD] [--ehlo NAME] [--timeout S] [-v]\n"
+	    "\n"
+	    "Build a mail and send it over SMTP.  With no options: the lab's test\n"
+	    "message, from " SEED_FROM " to " SEED_TO ", to localhost:1025.\n"
+	    "\n"
+	    "  -H, --host HOST        SMTP server (default localhost)\n"
+	    "  -p, --port PORT        its port (default 1025)\n"
+	    "  -f, --from ADDR        sender, envelope and From: (default " SEED_FROM ")\n"
+	    "  -t, --to ADDR          recipient in To:, repeatable (default " SEED_TO ")\n"
+	    "  -c, --cc ADDR          recipient in Cc:, repeatable\n"
+	    "      --bcc ADDR         recipient in the envelope only, repeatable\n"
+	    "  -s, --subject TEXT     subject, UTF-8 welcome (default " SEED_SUBJECT ")\n"
+	    "  -m, --message TEXT     the body text\n"
+	    "  -F, --file FILE        the body text from FILE\n"
+	    "                         (neither: stdin when it is a pipe or a file)\n"
+	    "  -a, --attach FILE      attach FILE (base64), repeatable\n"
+	    "      --header 'N: V'    an extra header line, repeatable\n"
+	    "      --raw FILE         send FILE, a whole RFC 5322 message, as is\n"
+	    "  -u, --user NAME        log in with AUTH PLAIN (or LOGIN)\n"
+	    "  -w, --password PASS    the password for -u\n"
+	    "      --ehlo NAME        name to greet with (default this host's)\n"
+	    "      --timeout SECONDS  limit per reply (default 60)\n"
+	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
+	    "  -h, --help             this text;  --version  the version\n"
+	    "\n"
+	    "Exit status: 0 sent; 67 sent, but some recipients refused (listed);\n"
+	    "64 bad options; 66 a file to send is missing; 68 unknown host;\n"
+	    "69 refused (connection refused, 5xx reply, every recipient refused);\n"
+	    "75 try again later (timeout, 4xx reply, connection lost);\n"
+	    "76 the server broke the protocol; 77 login refused.\n"
+	    "\n"
+	    "Example:\n"
+	    "  ./mail_send -v -t gizem@example.com -s 'Merhaba' -m 'Nasılsın?' -a notes.pdf\n");
+}
+
+enum { OPT_BCC = 256, OPT_HEADER, OPT_RAW, OPT_EHLO, OPT_TIMEOUT,
+       OPT_VERSION };
+
+static const struct option options[] = {
+	{ "host", required_argument, NULL, 'H' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "from", required_argument, NULL, 'f' },
+	{ "to", required_argument, NULL, 't' },
+	{ "cc", required_argument, NULL, 'c' },
+	{ "subject", required_argument, NULL, 's' },
+	{ "message", required_argument, NULL, 'm' },
+	{ "file", required_argument, NULL, 'F' },
+	{ "attach", required_argument, NULL, 'a' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "password", required_argument, NULL, 'w' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "bcc", required_argument, NULL, OPT_BCC },
+	{ "header", required_argument, NULL, OPT_HEADER },
+	{ "raw", required_argument, NULL, OPT_RAW },
+	{ "ehlo", required_argument, NULL, OPT_EHLO },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Check one address (RFC 5321 4.1.2 path, brackets optional). */
+static void take_addr(char *out, const char *opt, const char *arg)
+{
+	const char *rest;
+
+	if (strcmp(arg, "") == 0 || strcmp(arg, "<>") == 0) {
+		if (strcmp(opt, "--from") != 0)
+			die(EX_USAGE, "%s: an empty address", opt);
+		out[0] = '\0'; /* the null sender <> (RFC 5321 4.5.5) */
+		return;
+	}
+	if (addr_parse_path(arg, out, &rest, true) != ADDR_OK || *rest != '\0')
+		die(EX_USAGE, "%s: '%s' is not an address like user@example.com",
+		    opt, arg);
+}
+
+static void add_addr(struct addr_list *l, const char *opt, const char *arg)
+{
+	if (l->n == MAIL_RCPT_MAX)
+		die(EX_USAGE, "%s: at most %d addresses", opt, MAIL_RCPT_MAX);
+	take_addr(l->addr[l->n++], opt, arg);
+}
+
+static void add_item(const char **list, size_t *n, size_t max,
+                     const char *opt, const char *arg)
+{
+	if (*n == max)
+		die(EX_USAGE, "%s: at most %zu", opt, max);
+	list[(*n)++] = arg;
+}
+
+/* RFC 5321 4.1.1.1: EHLO takes a domain or an address literal; here,
+ * at least, printable ASCII without spaces, at most 255 octets. */
+static const char *check_ehlo(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (name[i] <= ' ' || name[i] > '~')
+			die(EX_USAGE, "--ehlo: '%s' is not a host name", name);
+	if (n == 0 || n > 255)
+		die(EX_USAGE, "--ehlo: a host name of 1 to 255 octets");
+	return name;
+}
+
+/* One option into o. */
+static void take_option(struct options *o, int ch)
+{
+	switch (ch) {
+	case 'H': o->host = optarg; break;
+	case 'p': o->port = (unsigned)opt_ulong("--port", optarg, 1, 65535); break;
+	case 'f': take_addr(o->from, "--from", optarg); break;
+	case 't': add_addr(&o->to, "--to", optarg); break;
+	case 'c': add_addr(&o->cc, "--cc", optarg); break;
+	case OPT_BCC: add_addr(&o->bcc, "--bcc", optarg); break;
+	case 's': o->subject = optarg; break;
+	case 'm': o->text = optarg; break;
+	case 'F': o->text_file = optarg; break;
+	case 'a': add_item(o->files, &o->nfile, MAIL_ATTACH_MAX, "--attach", optarg); break;
+	case OPT_HEADER: add_item(o->headers, &o->nheader, MAIL_HEADER_MAX, "--header", optarg); break;
+	case OPT_RAW: o->raw = optarg; break;
+	case 'u': o->user = optarg; break;
+	case 'w': o->pass = optarg; break;
+	case OPT_EHLO: o->ehlo = check_ehlo(optarg); break;
+	case OPT_TIMEOUT: o->timeout = (int)opt_ulong("--timeout", optarg, 1, 3600); break;
+	case 'v': o->verbose = true; break;
+	case 'h': usage(stdout); exit(EX_OK);
+	case OPT_VERSION: printf("mail_send (mailab) %s\n", MAILAB_VERSION); exit(EX_OK);
+	default: usage(stderr); exit(EX_USAGE);
+	}
+}
+
+/* Options into o, the seed's values where none were given. */
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "H:p:f:t:c:s:m:F:a:u:w:vh",
+	                         options, NULL)) != -1)
+		take_option(o, ch);
+	if (optind < argc)
+		die(EX_USAGE, "unexpected argument '%s' (see --help)", argv[optind]);
+	if ((o->text != NULL) + (o->text_file != NULL) + (o->raw != NULL) > 1)
+		die(EX_USAGE, "-m, -F and --raw each give the whole body: pick one");
+	if (o->raw && (o->nfile || o->nheader))
+		die(EX_USAGE, "--raw sends its file as is: no -a or --header");
+	if ((o->user == NULL) != (o->pass == NULL))
+		die(EX_USAGE, "-u and -w go together");
+	if (o->to.n + o->cc.n + o->bcc.n == 0)
+		take_addr(o->to.addr[o->to.n++], "--to", SEED_TO);
+	if (o->to.n + o->cc.n + o->bcc.n > MAIL_RCPT_MAX)
+		die(EX_USAGE, "at most %d recipients in all", MAIL_RCPT_MAX);
+}
+
+int main(int argc, char **argv)
+{
+	static struct options o = {
+		.host = "localhost", .port = SMTP_DEFAULT_PORT,
+		.subject = SEED_SUBJECT, .timeout = SMTP_DEFAULT_TIMEOUT,
+		.from = SEED_FROM,
+	};
+
+	util_set_progname(argv[0]);
+	parse_options(argc, argv, &o);
+	return exit_code(send_mail(&o));
+}

@@ -1,0 +1,297 @@
+#!/bin/sh
+# scripts/lab.sh: open the lab.  smtp_server, pop_server and a shell for
+# the clients each get their own terminal window (the first found of
+# gnome-terminal, konsole, xfce4-terminal, x-terminal-emulator, xterm, or
+# macOS Terminal), or, with no display, their own pane of one tmux window.
+# All three use the same Maildir and ports.  `scripts/lab.sh stop` stops
+# what it started, by PID: the two servers, the client shell, and the
+# tmux window or session it made.
+#
+# Each window runs a small launcher written into the state directory: it
+# records its PID, then execs the server, so the PID is the server's.
+PROG=lab.sh
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/common.sh
+. "$TOP/scripts/common.sh"
+
+usage() {
+	cat <<EOF
+usage: scripts/lab.sh [--smtp-port N] [--pop-port N] [--maildir DIR]
+                      [--tmux | --terminal NAME]
+       scripts/lab.sh stop
+
+Open smtp_server, pop_server and a client shell, each in its own terminal
+window (or tmux pane when there is no display), on the same ports and
+Maildir; the client shell lists the commands to type.
+
+      --smtp-port N    smtp_server's port (default 1025)
+      --pop-port N     pop_server's port (default 1110)
+      --maildir DIR    the mail store (default maildir/ in the repo)
+      --tmux           tmux panes even when there is a display
+      --terminal NAME  this terminal: gnome-terminal, konsole,
+                       xfce4-terminal, x-terminal-emulator, xterm, macos
+  -h, --help           this text
+  stop                 stop the servers and the shell that lab.sh started
+
+The PIDs are kept in \$MAILAB_LAB_STATE (default
+\${TMPDIR:-/tmp}/mailab-lab-\$(id -u)).  In tmux: Ctrl-b then an arrow key
+moves between panes; Ctrl-b d detaches; tmux attach -t mailab comes back.
+Then watch the wire:  scripts/capture.sh   (see docs/LAB.md)
+EOF
+}
+
+STATE=${MAILAB_LAB_STATE:-${TMPDIR:-/tmp}/mailab-lab-$(id -u)}
+TERMINALS="gnome-terminal konsole xfce4-terminal x-terminal-emulator xterm"
+
+# ---- stop ----
+
+# alive PID NAME: PID is running and its command is NAME (a PID file
+# from an old lab may name a process that has nothing to do with us).
+alive() {
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null \
+		&& [ "$(ps -o comm= -p "$1" 2>/dev/null | sed 's,.*/,,')" = "$2" ]
+}
+
+# stop_pid FILE NAME SIGNAL: send SIGNAL to the PID in FILE if it is
+# still NAME, and wait (up to 5 s) until it has gone.
+stop_pid() {
+	[ -f "$1" ] || return 0
+	pid=$(cat "$1")
+	alive "$pid" "$2" || return 0
+	kill "-$3" "$pid" 2>/dev/null
+	tries=0
+	while alive "$pid" "$2" && [ $tries -lt 50 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	if alive "$pid" "$2"; then
+		kill -KILL "$pid" 2>/dev/null
+		echo "killed $2 (PID $pid): it did not stop on SIG$3"
+	else
+		echo "stopped $2 (PID $pid)"
+	fi
+}
+
+# lab_stop: the servers first (SIGTERM: they end their sessions), then
+# the client shell (SIGHUP, as when its window closes), then tmux.
+lab_stop() {
+	if [ ! -d "$STATE" ]; then
+		echo "no lab is running (nothing in $STATE)"
+		return 0
+	fi
+	stop_pid "$STATE/smtp.pid" smtp_server TERM
+	stop_pid "$STATE/pop.pid" pop_server TERM
+	[ -f "$STATE/shell" ] && stop_pid "$STATE/client.pid" "$(cat "$STATE/shell")" HUP
+	if [ -f "$STATE/tmux" ]; then
+		read -r sock kind target <"$STATE/tmux"
+		tmux -S "$sock" "kill-$kind" -t "$target" 2>/dev/null \
+			&& echo "closed the tmux $kind $target"
+	fi
+	rm -rf "$STATE"
+}
+
+# ---- start ----
+
+# write_launcher NAME TITLE COMMAND...: the script a window runs: record
+# its PID, then exec COMMAND in the repo (so the PID is COMMAND's).
+write_launcher() {
+	name=$1
+	title=$2
+	shift 2
+	{
+		echo "# written by scripts/lab.sh: the $title window"
+		echo "echo \$\$ > $(shell_quote "$STATE/$name.pid")"
+		echo "cd $(shell_quote "$TOP") || exit 1"
+		printf 'echo "$ %s"\n' "$*"
+		printf 'exec'
+		for a in "$@"; do printf ' %s' "$(shell_quote "$a")"; done
+		echo
+	} >"$STATE/$name.sh"
+}
+
+# write_launchers: the two servers (-v: the dialogue scrolls by) and the
+# client shell, which prints the commands to type first.
+write_launchers() {
+	write_launcher smtp "smtp_server :$SMTP_PORT" ./smtp_server -v -p "$SMTP_PORT" -d "$MAILDIR"
+	write_launcher pop "pop_server :$POP_PORT" ./pop_server -v -p "$POP_PORT" -d "$MAILDIR"
+	shell=${SHELL:-/bin/sh}
+	basename "$shell" >"$STATE/shell"
+	{
+		echo "# written by scripts/lab.sh: the client shell"
+		echo "echo \$\$ > $(shell_quote "$STATE/client.pid")"
+		echo "cd $(shell_quote "$TOP") || exit 1"
+		echo "cat <<'EOF'"
+		client_help
+		echo "EOF"
+		echo "exec $(shell_quote "$shell") -i"
+	} >"$STATE/client.sh"
+}
+
+# client_help: the commands printed at the top of the client shell.
+client_help() {
+	md=$MAILDIR
+	[ "$MAILDIR" = "$TOP/maildir" ] && md=maildir
+	echo "mailab client shell: smtp_server (port $SMTP_PORT) and pop_server (port $POP_PORT)"
+	echo "run in the other windows.  Type:"
+	while IFS='|' read -r cmd what; do
+		printf '  %-44s %s\n' "$cmd" "$what"
+	done <<EOF
+./mail_send -v -p $SMTP_PORT|melek sends the seed's mail to gizem
+./mail_send -v -p $SMTP_PORT -u melek -w 1234|the same, logging in first (AUTH)
+./pop_client -v -p $POP_PORT|gizem reads her mail
+./pop_client -v -p $POP_PORT -o inbox --delete|download it, delete it on the server
+ls $md/gizem/new $md/gizem/cur|the stored files
+nc localhost $SMTP_PORT   (or telnet)|talk SMTP by hand: EHLO me, MAIL FROM:<...>
+nc localhost $POP_PORT   (or telnet)|talk POP3 by hand: USER gizem, PASS 1234
+sudo scripts/capture.sh --smtp-port $SMTP_PORT --pop-port $POP_PORT|watch the wire
+scripts/lab.sh stop|stop the lab
+EOF
+}
+
+# pick_mode: macOS Terminal, the first X/Wayland terminal, else tmux.
+pick_mode() {
+	[ -n "$MODE" ] && return 0
+	if [ "$(uname)" = Darwin ] && command -v osascript >/dev/null 2>&1; then
+		MODE=macos
+		return 0
+	fi
+	if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+		for t in $TERMINALS; do
+			command -v "$t" >/dev/null 2>&1 && { MODE=$t; return 0; }
+		done
+	fi
+	command -v tmux >/dev/null 2>&1 && { MODE=tmux; return 0; }
+	err "no display and no tmux: open three terminals and run, in $TOP:"
+	err "  ./smtp_server -v -p $SMTP_PORT -d $MAILDIR"
+	err "  ./pop_server -v -p $POP_PORT -d $MAILDIR"
+	err "  ./mail_send -v -p $SMTP_PORT; ./pop_client -v -p $POP_PORT"
+	exit $EX_UNAVAILABLE
+}
+
+# open_window TITLE NAME: run launcher NAME.sh in a new terminal window.
+open_window() {
+	l=$STATE/$2.sh
+	case $MODE in
+	gnome-terminal) gnome-terminal --title="$1" -- sh "$l" ;;
+	konsole) konsole -p tabtitle="$1" -e sh "$l" & ;;
+	xfce4-terminal) xfce4-terminal --title="$1" -x sh "$l" & ;;
+	x-terminal-emulator|xterm) "$MODE" -T "$1" -e sh "$l" & ;;
+	macos)
+		cmd=$(printf 'sh %s' "$(shell_quote "$l")" | sed 's/[\\"]/\\&/g')
+		osascript -e "tell application \"Terminal\" to do script \"$cmd\"" >/dev/null ;;
+	esac
+} >/dev/null 2>&1
+
+# open_tmux: one window, three panes (the servers side by side, the
+# client shell below); a window in the current session when run inside
+# tmux, else a new detached session "mailab", attached when on a terminal.
+open_tmux() {
+	if [ -n "${TMUX:-}" ]; then
+		kind=window
+		win=$(tmux new-window -P -F '#{window_id}' -n mailab "sh $(shell_quote "$STATE/smtp.sh")" \; \
+			set-window-option remain-on-exit on) || exit $EX_UNAVAILABLE
+	else
+		kind=session
+		if tmux has-session -t mailab 2>/dev/null; then
+			err "a tmux session named mailab exists: tmux attach -t mailab, or tmux kill-session -t mailab"
+			exit $EX_UNAVAILABLE
+		fi
+		win=$(tmux new-session -d -s mailab -n mailab -x 200 -y 50 -P -F '#{window_id}' \
+			"sh $(shell_quote "$STATE/smtp.sh")" \; set-window-option remain-on-exit on) \
+			|| exit $EX_UNAVAILABLE
+	fi
+	sock=$(tmux display-message -p -t "$win" '#{socket_path}')
+	target=$win
+	[ $kind = session ] && target=mailab
+	echo "$sock $kind $target" >"$STATE/tmux"
+	tmux select-pane -t "$win" -T "smtp_server :$SMTP_PORT" \; \
+		split-window -h -t "$win" "sh $(shell_quote "$STATE/pop.sh")" \; \
+		select-pane -T "pop_server :$POP_PORT" \; \
+		split-window -v -f -t "$win" "sh $(shell_quote "$STATE/client.sh")" \; \
+		select-pane -T "client shell" >/dev/null
+	# the titles above the panes (tmux 2.3 and later; only a nicety)
+	tmux set-window-option -t "$win" pane-border-status top >/dev/null 2>&1 || true
+}
+
+# wait_started NAME PROGRAM: its PID file appears and it keeps running.
+wait_started() {
+	tries=0
+	while [ ! -s "$STATE/$1.pid" ] && [ $tries -lt 100 ]; do
+		sleep 0.05
+		tries=$((tries + 1))
+	done
+	sleep 0.3 # a port in use or a bad option ends the server at once
+	pid=$(cat "$STATE/$1.pid" 2>/dev/null)
+	if ! alive "$pid" "$2"; then
+		err "$2 did not start or stopped at once (port in use? see its window)"
+		return 1
+	fi
+	printf '  %-12s PID %-7s port %s\n' "$2" "$pid" "$3"
+}
+
+# lab_start: write the launchers, open the windows, report, maybe attach.
+lab_start() {
+	if [ -f "$STATE/smtp.pid" ] && alive "$(cat "$STATE/smtp.pid")" smtp_server; then
+		err "a lab is already running (PID $(cat "$STATE/smtp.pid")): scripts/lab.sh stop first"
+		exit $EX_UNAVAILABLE
+	fi
+	missing=$(missing_programs smtp_server pop_server mail_send pop_client)
+	[ -z "$missing" ] || make -s -C "$TOP" all || exit $EX_SOFTWARE
+	pick_mode
+	rm -rf "$STATE"
+	mkdir -p "$STATE" "$MAILDIR" || exit $EX_SOFTWARE
+	write_launchers
+	if [ "$MODE" = tmux ]; then
+		open_tmux
+	else
+		open_window "smtp_server :$SMTP_PORT" smtp
+		open_window "pop_server :$POP_PORT" pop
+		open_window "mailab client" client
+	fi
+	echo "mailab lab started ($MODE), Maildir $MAILDIR:"
+	ok=true
+	wait_started smtp smtp_server "$SMTP_PORT" || ok=false
+	wait_started pop pop_server "$POP_PORT" || ok=false
+	echo "  client shell: the commands to type are printed at its top"
+	echo "Stop it with: scripts/lab.sh stop"
+	$ok || exit $EX_UNAVAILABLE
+	if [ "$MODE" = tmux ] && [ -z "${TMUX:-}" ]; then
+		if [ -t 0 ] && [ -t 1 ]; then exec tmux attach -t mailab; fi
+		echo "Look at it with: tmux attach -t mailab   (Ctrl-b d detaches)"
+	fi
+}
+
+SMTP_PORT=1025
+POP_PORT=1110
+MAILDIR=$TOP/maildir
+MODE=
+ACTION=start
+while [ $# -gt 0 ]; do
+	case $1 in
+	stop) ACTION=stop ;;
+	start) ACTION=start ;;
+	--smtp-port|--pop-port|--maildir|--terminal)
+		[ $# -ge 2 ] || { usage >&2; exit $EX_USAGE; }
+		case $1 in
+		--smtp-port) SMTP_PORT=$2 ;;
+		--pop-port) POP_PORT=$2 ;;
+		--maildir) MAILDIR=$2 ;;
+		--terminal) MODE=$2 ;;
+		esac
+		shift ;;
+	--tmux) MODE=tmux ;;
+	-h|--help) usage; exit 0 ;;
+	*) err "unknown option: $1"; usage >&2; exit $EX_USAGE ;;
+	esac
+	shift
+done
+for p in "$SMTP_PORT" "$POP_PORT"; do
+	case $p in ''|*[!0-9]*) err "not a port number: $p"; exit $EX_USAGE ;; esac
+done
+case $MAILDIR in /*) ;; *) MAILDIR=$(pwd)/$MAILDIR ;; esac
+case " $TERMINALS tmux macos " in
+*" ${MODE:-tmux} "*) ;;
+*) err "unknown terminal: $MODE (one of: $TERMINALS macos, or --tmux)"; exit $EX_USAGE ;;
+esac
+
+if [ $ACTION = stop ]; then lab_stop; else lab_start; fi

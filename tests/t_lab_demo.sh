@@ -1,0 +1,47 @@
+#!/bin/sh
+# make demo (scripts/demo.sh): the journey succeeds and shows the Turkish
+# line; it fails (exit 1) when a server cannot start; on a signal it
+# stops its servers and removes its temporary directory.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib_lab.sh
+. "$(dirname "$0")/lib_lab.sh"
+need_programs "make demo" smtp_server pop_server mail_send pop_client || exit 0
+
+make -s -C "$TOP" demo >"$T/demo.out" 2>&1
+rc=$?
+check "make demo exits 0" test "$rc" -eq 0
+check "make demo shows the Turkish line" grep -Fqx "$SEED_TEXT" "$T/demo.out"
+for h in "1. The sender's client" "2. The server stored it" "3. The recipient's client" \
+         "C: MAIL FROM:<melek@example.com>" "C: RETR 1" "The mail made the trip"; do
+	check "make demo shows: $h" grep -Fq "$h" "$T/demo.out"
+done
+
+check "demo.sh -h" sh "$TOP/scripts/demo.sh" -h
+sh "$TOP/scripts/demo.sh" --bogus >/dev/null 2>&1
+check "demo.sh refuses an unknown option (64)" test $? -eq 64
+
+# A port that is taken: the demo says so, exits 1, leaves nothing behind.
+mkdir "$T/dt"
+start_server "decoy server" decoy "$TOP/smtp_server" -d "$T/decoy-md"
+TMPDIR=$T/dt sh "$TOP/scripts/demo.sh" --smtp-port "$PORT" >"$T/busy.out" 2>&1
+rc=$?
+check "demo.sh fails when smtp_server cannot start" test "$rc" -eq 1
+check "demo.sh says which server did not start" grep -q 'FAILED: smtp_server did not start' "$T/busy.out"
+check "demo.sh removed its directory after the failure" test -z "$(ls "$T/dt")"
+
+# SIGTERM (as Ctrl-C) while it waits at --pause: servers and dir go.
+mkfifo "$T/in"
+TMPDIR=$T/dt sh "$TOP/scripts/demo.sh" --pause <"$T/in" >"$T/pause.out" 2>&1 &
+demo=$!
+exec 3>"$T/in"
+wait_for grep -q 'press Enter' "$T/pause.out"
+check "demo.sh --pause: both servers run while it waits" \
+	test "$(running "$T/dt/" | wc -l)" -eq 2
+kill -TERM "$demo"
+wait "$demo"
+rc=$?
+exec 3>&-
+check "demo.sh ends on SIGTERM (143)" test "$rc" -eq 143
+check "demo.sh stopped its servers on SIGTERM" test -z "$(running "$T/dt/")"
+check "demo.sh removed its directory on SIGTERM" test -z "$(ls "$T/dt")"

@@ -1,0 +1,66 @@
+#!/bin/sh
+# mail_send when things go wrong: nobody listening, an unknown host, a
+# silent server, a hostile one (tests/tools/fake_smtp), bad options.
+# Each ends with its exit code and one clear line on stderr, quickly,
+# and (outside ASan builds) in a few MiB of memory.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_send.sh"
+
+RSS_MAX=4096 # KiB: what mail_send may use whatever the server sends
+
+# fake_case MODE NAME STATUS PATTERN: mail_send against fake_smtp MODE.
+fake_case() {
+	mode=$1 what=$2 status=$3 pat=$4
+	start_server "fake_smtp $mode" "fake-$mode.log" "$FAKE" "$mode" || return
+	sends "$what: exit $status" "$status" -p $PORT --timeout 2 -m x </dev/null
+	has "$what: says why" "$T/send.err" "$pat"
+	one_line "$what: one line" "$T/send.err"
+	if asan_build || [ ! -x /usr/bin/time ]; then
+		skip "$what: memory bounded" "no GNU time, or an ASan build"
+	else
+		kib=$(peak_kib "$SEND" -p $PORT --timeout 2 -m x </dev/null)
+		[ "$kib" -lt $RSS_MAX ] && pass "$what: memory bounded ($kib KiB)" ||
+			fail "$what: memory bounded" "$kib KiB"
+	fi
+	stop_server $LAST_PID
+}
+
+fake_case endless "endless reply line" 76 'reply line longer than 1000 octets'
+fake_case ehlo1000 "1,000-line EHLO reply" 76 'reply longer than 100 lines'
+fake_case nocrlf "reply without CRLF, server silent" 75 'no reply from server: timed out'
+fake_case tiny "a reply too short for a code" 76 'not an SMTP reply'
+fake_case garbage "an HTTP server" 76 'not an SMTP reply: "HTTP/1.1 400 Bad Request"'
+fake_case dropdata "connection dropped during DATA" 75 'sending the message: \|reading reply: connection closed'
+start_server "fake_smtp five" fake5.log "$FAKE" five || exit 0
+sends "five-octet replies (250 CRLF): sent" 0 -p $PORT -m x </dev/null
+stop_server $LAST_PID
+start_server "fake_smtp login" fakelogin.log "$FAKE" login || exit 0
+sends "AUTH LOGIN when PLAIN is not offered: sent" 0 -p $PORT -u gizem -w 1234 -m x -v
+has "-v: AUTH LOGIN's 334 challenge decoded" "$T/send.err" '^S: 334 VXNlcm5hbWU6    # base64 of "Username:"$'
+has "-v: AUTH LOGIN's password line decoded" "$T/send.err" '^C: MTIzNA==    # base64 of "1234"$'
+stop_server $LAST_PID
+
+# --- the network ---
+P=$(free_port)
+sends "connection refused: exit 69" 69 -p "$P" </dev/null
+has "connection refused: says so" "$T/send.err" "cannot connect to localhost port $P"
+one_line "connection refused: one line" "$T/send.err"
+sends "unknown host: exit 68 (EX_NOHOST)" 68 -H no-such-host.invalid </dev/null
+has "unknown host: names it" "$T/send.err" 'cannot resolve no-such-host.invalid'
+one_line "unknown host: one line" "$T/send.err"
+
+# --- bad options: nothing is sent ---
+sends "bad port: exit 64" 64 -p 99999
+sends "--ehlo with a space: exit 64" 64 --ehlo 'a b'
+sends "bad address: exit 64" 64 -t 'not an address'
+has "bad address: names it" "$T/send.err" "'not an address' is not an address"
+sends "-m and -F together: exit 64" 64 -m a -F /etc/hostname
+sends "-u without -w: exit 64" 64 -u gizem
+sends "header with a line break: exit 64" 64 -p "$P" --header "$(printf 'X-A: 1\r\nBcc: x@y')" -m x
+sends "header without a colon: exit 64" 64 -p "$P" --header 'Nocolon' -m x
+sends "missing attachment: exit 66, before connecting" 66 -p "$P" -a "$T/none.pdf" -m x
+has "missing attachment: names it" "$T/send.err" "cannot read attachment $T/none.pdf"
+sends "missing -F file: exit 66" 66 -p "$P" -F "$T/none.txt"
+sends "--help: exit 0" 0 --help
+has "--help: an example" "$T/send.out" '^Example:'
+has "--help: documents exit 67" "$T/send.out" '67 sent, but some recipients refused'
