@@ -33,7 +33,8 @@ deliver() {
 # send_seed: the seed's mail.py message, with mail_send when it is built.
 send_seed() {
 	if [ -x "$TOP/mail_send" ]; then
-		"$TOP/mail_send" -p "$SMTP_PORT" >"$T/send.out" 2>&1
+		"$TOP/mail_send" -p "$SMTP_PORT" -m "Bu bir test mesajıdır Türkçe karakter içerir: ı, ç, ş, ü, ö, İ" \
+			</dev/null >"$T/send.out" 2>&1
 	else
 		seed_eml >"$T/seed.eml"
 		deliver gizem@example.com "$T/seed.eml"

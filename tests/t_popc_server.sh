@@ -90,3 +90,48 @@ check "--timeout 0 is refused" sh -c "$POPC $P --timeout 0 2>/dev/null; test \$?
 check "-p 99999 is refused" sh -c "$POPC -p 99999 2>/dev/null; test \$? -eq 64"
 check "nobody listening: exit EX_UNAVAILABLE" sh -c "$POPC -p 1 2>/dev/null; test \$? -eq 69"
 check "unknown host: exit EX_NOHOST" sh -c "$POPC -H no-such-host.invalid 2>/dev/null; test \$? -eq 68"
+
+# A multipart message with attachments: the text, then a summary.
+head -c 3000 /dev/urandom >"$T/rapor.pdf"
+printf 'not: \303\247\n' >"$T/not.txt"
+if [ -x "$TOP/mail_send" ]; then
+	"$TOP/mail_send" -p "$SMTP_PORT" -t melek@example.com -s "İki ek" \
+		-m "Merhaba, iki ek var: ş" -a "$T/rapor.pdf" -a "$T/not.txt" \
+		</dev/null >"$T/ms.out" 2>&1
+	$POPC $P -u melek >"$T/mp.out" 2>&1
+	check "mail_send -a: the text part decoded" sh -c "grep -q '^Subject: İki ek' $T/mp.out && grep -q 'Merhaba, iki ek var: ş' $T/mp.out"
+	check "mail_send -a: attachments listed with name, type, size" sh -c "grep -q 'rapor.pdf (application/pdf, 3000 bytes)' $T/mp.out && grep -q 'not.txt (text/plain, 8 bytes)' $T/mp.out"
+else
+	skip "mail_send -a: attachments listed" "mail_send not built"
+fi
+cat >"$T/mp.eml" <<'X'
+From: melek@example.com
+Subject: =?utf-8?Q?=C3=87ok_par=C3=A7al=C4=B1?=
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: multipart/alternative; boundary="inner"
+
+--inner
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: base64
+
+xLBraW5jaSBtZXRpbjogxZ/En8Sx
+--inner
+Content-Type: text/html; charset=utf-8
+
+<p>html</p>
+--inner--
+--outer
+Content-Type: image/png; name="=?utf-8?B?cmVzaW0ucG5n?="
+Content-Disposition: attachment; filename*=utf-8''res%C4%B0m.png
+Content-Transfer-Encoding: base64
+
+iVBORw0KGgo=
+--outer--
+X
+deliver test@example.com "$T/mp.eml"
+$POPC $P -u test >"$T/mp2.out" 2>&1
+check "multipart/alternative inside mixed: the plain part, base64 decoded" sh -c "grep -q '^Subject: Çok parçalı' $T/mp2.out && grep -q 'İkinci metin: şğı' $T/mp2.out && ! grep -q '<p>html' $T/mp2.out"
+check "multipart: the html part and the image listed" sh -c "grep -q '(no name) (text/html, 12 bytes)' $T/mp2.out && grep -q 'resİm.png (image/png, 8 bytes)' $T/mp2.out"
