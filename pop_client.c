@@ -39,7 +39,6 @@
 #define POPC_DEFAULT_TIMEOUT 60   /* seconds without an answer */
 #define POPC_CHECKPOINT 100       /* save .uidl every this many messages */
 #define POPC_PROGRESS_MIN 10      /* a progress line from this many on */
-#define POPC_FIELD_MAX 1024       /* a header kept for the --list table */
 #define POPC_WINDOW 32            /* RETRs in flight with PIPELINING */
 
 enum mode { MODE_SHOW, MODE_LIST, MODE_UIDL, MODE_ALL, MODE_DOWNLOAD };
@@ -173,50 +172,6 @@ static int mode_uidl(struct client *c)
 
 /* ---- --list: a table of every message from TOP n 0 ---- */
 
-/* The headers the table shows, collected from TOP's output. */
-struct summary {
-	char from[POPC_FIELD_MAX], subject[POPC_FIELD_MAX];
-	char date[POPC_FIELD_MAX], field[POPC_FIELD_MAX];
-	size_t len;
-	bool bol, done;
-};
-
-/* A whole header field: keep it decoded if the table shows it. */
-static void summary_field(struct summary *s)
-{
-	static const char *const names[] = { "from:", "subject:", "date:" };
-	char *dst[] = { s->from, s->subject, s->date };
-
-	s->field[s->len] = '\0';
-	for (int i = 0; i < 3; i++) {
-		size_t k = strlen(names[i]);
-		if (s->len >= k && str_ncase_eq(s->field, names[i], k))
-			mime_decode_words(s->field + k + strspn(s->field + k, " \t"),
-			                  dst[i], POPC_FIELD_MAX);
-	}
-	s->len = 0;
-}
-
-static int sink_summary(void *ctx, const char *p, size_t n, enum pop3_eol eol)
-{
-	struct summary *s = ctx;
-
-	if (s->done)
-		return 0;
-	if (s->bol && n == 0 && eol != POP3_MORE) { /* end of the headers */
-		summary_field(s);
-		s->done = true;
-		return 0;
-	}
-	if (s->bol && n > 0 && p[0] != ' ' && p[0] != '\t')
-		summary_field(s); /* RFC 5322 2.2.3: no fold, a new field */
-	size_t k = n < POPC_FIELD_MAX - 1 - s->len ? n : POPC_FIELD_MAX - 1 - s->len;
-	memcpy(s->field + s->len, p, k);
-	s->len += k;
-	s->bol = eol != POP3_MORE;
-	return 0;
-}
-
 /* Print s in exactly width characters (UTF-8 aware), cut or padded. */
 static void cell(const char *s, int width)
 {
@@ -235,28 +190,30 @@ static void cell(const char *s, int width)
 
 static int mode_list(struct client *c)
 {
-	static struct summary s;
+	static struct mime_in m; /* only its From, Subject, Date are used */
+	FILE *nowhere = fopen("/dev/null", "w");
 	int rc = POP3_OK;
 
+	if (nowhere == NULL)
+		die(EX_OSERR, "cannot open /dev/null");
 	printf("%5s %9s  %-24s  %-32s  %s\n", "#", "Size", "From", "Subject",
 	       "Date");
 	for (unsigned long i = 1; i <= c->count && rc == POP3_OK; i++) {
-		memset(&s, 0, sizeof s);
-		s.bol = true;
+		mime_in_init(&m, nowhere);
 		/* C: TOP i 0   the headers only (RFC 1939 7) */
 		rc = pop3_retr(&c->pop, i, 0, c->sizes[i] + POP3_OVERRUN_MAX,
-		               sink_summary, &s);
+		               sink_mime, &m);
 		if (rc != POP3_OK)
 			break;
-		if (!s.done)
-			summary_field(&s);
+		mime_in_finish(&m);
 		printf("%5lu %9lu  ", i, c->sizes[i]);
-		cell(s.from, 24);
-		cell(s.subject, 32);
-		printf("%s\n", s.date);
+		cell(m.from, 24);
+		cell(m.subject, 32);
+		printf("%s\n", m.date);
 	}
 	if (c->count == 0)
 		printf("The mailbox is empty.\n");
+	fclose(nowhere);
 	return rc;
 }
 

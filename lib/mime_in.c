@@ -325,6 +325,10 @@ static void header_field(struct mime_in *m)
 		mime_decode_words(v, decoded, sizeof decoded);
 		fprintf(m->out, "%.*s: %s\n", (int)(colon - m->hdr), m->hdr,
 		        decoded);
+		char *keep = key[0] == 'f' ? m->from : key[0] == 's' ? m->subject
+		           : key[0] == 'd' ? m->date : NULL;
+		if (keep)
+			str_copy(keep, decoded, MIME_SUMMARY_MAX);
 	} else if (strcmp(key, "content-type") == 0) {
 		parse_params(&m->part, v, m->part.type, sizeof m->part.type);
 	} else if (strcmp(key, "content-disposition") == 0) {
