@@ -71,7 +71,14 @@ check "kill -9: the client fails (exit $rc)" test $rc -ne 0
 check "kill -9: no partial file in tmp/ or new/" test "$(count_files "$K/tmp")" -eq 0 -a "$(count_files "$K/new")" -eq 1
 check "kill -9: the server deleted nothing" test "$(count_box melek)" -eq 2
 check "kill -9: .uidl has message 1" test "$(grep -vc '^#' "$K/.uidl")" -eq 1
-$POPC $P -u melek -o "$K" --delete >"$T/k2.out" 2>&1
+if [ -x /usr/bin/time ] && ! nm "$POPC" 2>/dev/null | grep -q __asan_init; then
+	/usr/bin/time -f %M -o "$T/k2.rss" $POPC $P -u melek -o "$K" --delete >"$T/k2.out" 2>&1
+	kib=$(tail -n 1 "$T/k2.rss")
+	check "-o of a 24 MB message: peak RSS $kib KiB, under 4 MiB" test "$kib" -lt 4096
+else
+	$POPC $P -u melek -o "$K" --delete >"$T/k2.out" 2>&1
+	skip "-o of a 24 MB message: peak RSS under 4 MiB" "no GNU time, or an ASan build"
+fi
 check "after kill -9: the next run fetches only message 2" has "$T/k2.out" "1 new message saved in $K/new, 1 already there"
 check "after kill -9: nothing duplicated locally" test "$(count_files "$K/new")" -eq 2
 check "after kill -9: both deleted on the server now" test "$(count_box melek)" -eq 0
