@@ -20,6 +20,7 @@ check "-o: creates DIR/tmp, new, cur" test -d "$L/tmp" -a -d "$L/new" -a -d "$L/
 check "-o: three messages in new/" test "$(count_files "$L/new")" -eq 3
 check "-o: nothing left in tmp/" test "$(count_files "$L/tmp")" -eq 0
 check "-o: says how many" has "$T/o1.out" "3 new messages saved in $L/new, 0 already there"
+check "-o: .uidl replaced atomically (no temporary file left)" sh -c "! ls -a $L | grep -q 'uidl.tmp'"
 check "-o: .uidl lists the three UIDLs" test "$(grep -vc '^#' "$L/.uidl")" -eq 3
 check "-o: no CR in the local files (LF endings)" sh -c "! cat $L/new/* | grep -q \"\$(printf '\\r')\""
 same=0

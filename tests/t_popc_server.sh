@@ -73,14 +73,16 @@ C: USER gizem
 S: +OK*
 C: PASS 1234
 S: +OK*
-SLEEP 1500
+SLEEP 5000
 C: QUIT
 S: +OK*
 X
 HOLD=$!
-sleep 0.4
+logins=$(grep -c 'login as gizem' "$T/pop.log")
+wait_for sh -c "test \$(grep -c 'login as gizem' $T/pop.log) -gt $logins"
 $POPC $P >/dev/null 2>"$T/busy.err"
 rc=$?
+kill $HOLD 2>/dev/null
 wait $HOLD
 check "[IN-USE]: reported as mailbox busy" sh -c "grep -q 'mailbox busy' $T/busy.err && grep -q 'IN-USE' $T/busy.err"
 check "[IN-USE]: exit EX_TEMPFAIL (75)" test $rc -eq 75
