@@ -37,9 +37,7 @@
 
 #define POPC_DEFAULT_PORT 1110    /* pop_server's port (110 needs root) */
 #define POPC_DEFAULT_TIMEOUT 60   /* seconds without an answer */
-#define POPC_CHECKPOINT 100       /* save .uidl every this many messages */
 #define POPC_PROGRESS_MIN 10      /* a progress line from this many on */
-#define POPC_WINDOW 32            /* RETRs in flight with PIPELINING */
 
 enum mode { MODE_SHOW, MODE_LIST, MODE_UIDL, MODE_ALL, MODE_DOWNLOAD };
 
@@ -219,138 +217,33 @@ static int mode_list(struct client *c)
 
 /* ---- -o DIR: download into a local Maildir ---- */
 
-#define POPC_LOCAL (-10) /* a local file failed (already reported) */
+#define POPC_LOCAL LOCALDROP_FAILED /* a local file failed (reported) */
 
-struct download {
-	struct client *c;
-	struct localdrop drop;
-	unsigned long fetched, skipped;
-	unsigned long long bytes;
-	unsigned long inflight;        /* RETRs sent, answers not read */
-	bool progress;                 /* stdout is a terminal */
-	struct timespec shown;         /* when the progress line was drawn */
+/* What the progress line needs. */
+struct progress {
+	bool on;                /* stdout is a terminal */
+	struct timespec shown;  /* when the line was last drawn */
 };
 
-/* Message bytes to the tmp/ file: CRLF becomes LF (maildir(5)). */
-static int sink_file(void *ctx, const char *p, size_t n, enum pop3_eol eol)
+/* "12/340 messages, 1.2 MiB", at most ten times a second; i 0: done. */
+static void progress(const struct localdrop_job *j, unsigned long i)
 {
-	localdrop_write(ctx, p, n);
-	if (eol != POP3_MORE)
-		localdrop_write(ctx, "\n", 1);
-	return 0;
-}
-
-/* "12/340 messages, 1.2 MiB", at most ten times a second. */
-static void progress(struct download *d, unsigned long i, bool last)
-{
+	struct progress *pr = j->ctx;
 	struct timespec now;
 
-	if (!d->progress)
+	if (!pr->on)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!last && (now.tv_sec - d->shown.tv_sec) * 1000000000L +
-	                     (now.tv_nsec - d->shown.tv_nsec) < 100000000L)
+	if (i > 0 && (now.tv_sec - pr->shown.tv_sec) * 1000000000L +
+	                     (now.tv_nsec - pr->shown.tv_nsec) < 100000000L)
 		return;
-	d->shown = now;
-	printf("\r%lu/%lu messages, %.1f MiB%s", i, d->c->count,
-	       (double)d->bytes / 1048576.0, last ? "\n" : "");
+	pr->shown = now;
+	printf("\r%lu/%lu messages, %.1f MiB%s", i > 0 ? i : j->count,
+	       j->count, (double)j->bytes / 1048576.0, i > 0 ? "" : "\n");
 	fflush(stdout);
 }
 
-/* Message i into the Maildir; POP3_OK once it is in new/. */
-static int fetch_one(struct download *d, unsigned long i)
-{
-	struct client *c = d->c;
-	int rc;
-
-	if (localdrop_begin(&d->drop) < 0) {
-		warnmsg("%s", d->drop.err);
-		return POPC_LOCAL;
-	}
-	rc = pop3_read_body(&c->pop, c->sizes[i] + POP3_OVERRUN_MAX, sink_file,
-	                    &d->drop); /* its RETR was sent ahead */
-	if (rc != POP3_OK) {
-		localdrop_abort(&d->drop); /* nothing partial stays behind */
-		warnmsg("message %lu not saved: %s", i, c->pop.err);
-		return rc;
-	}
-	if (c->pop.received != c->sizes[i])
-		warnmsg("message %lu: LIST said %lu octets but RETR sent %llu",
-		        i, c->sizes[i], c->pop.received);
-	if (localdrop_commit(&d->drop) < 0) { /* tmp -> fsync -> new/ */
-		warnmsg("message %lu not saved: %s", i, d->drop.err);
-		return POPC_LOCAL;
-	}
-	c->kept[i] = true;
-	d->fetched++;
-	d->bytes += c->pop.received;
-	return POP3_OK;
-}
-
-/* Save .uidl: every message on the server that we have locally. */
-static int save_uidl(struct download *d)
-{
-	struct client *c = d->c;
-
-	if (c->ids == NULL)
-		return POP3_OK;
-	if (localdrop_save(&d->drop, c->ids, c->kept, c->count) < 0) {
-		warnmsg("%s", d->drop.err);
-		return POPC_LOCAL;
-	}
-	return POP3_OK;
-}
-
-/* Keep up to POPC_WINDOW RETRs ahead of the one being read (RFC 2449
- * 6.6, when the server has PIPELINING): no round trip per message. */
-static int send_ahead(struct download *d, unsigned long *next)
-{
-	struct client *c = d->c;
-	unsigned long window = c->pop.capa_pipelining ? POPC_WINDOW : 1;
-
-	for (; *next <= c->count && d->inflight < window; (*next)++) {
-		if (c->kept[*next])
-			continue; /* an earlier run has it */
-		int rc = pop3_send_retr(&c->pop, *next, -1);
-		if (rc != POP3_OK)
-			return rc;
-		d->inflight++;
-	}
-	return POP3_OK;
-}
-
-/* Every message not yet here, in order; RETRs pipelined ahead. */
-static int fetch_all(struct download *d)
-{
-	struct client *c = d->c;
-	unsigned long next = 1;
-	int rc = POP3_OK, worst = POP3_OK;
-
-	for (unsigned long i = 1; i <= c->count; i++) {
-		if (c->ids && localdrop_seen(&d->drop, c->ids[i])) {
-			c->kept[i] = true;
-			d->skipped++;
-		}
-	}
-	for (unsigned long i = 1; i <= c->count; i++) {
-		if (c->kept[i])
-			continue;
-		if ((rc = send_ahead(d, &next)) != POP3_OK)
-			break;
-		d->inflight--;
-		rc = fetch_one(d, i);
-		if (rc == POP3_OK && d->fetched % POPC_CHECKPOINT == 0)
-			rc = save_uidl(d); /* a crash now costs few duplicates */
-		worst = worst == POP3_OK ? rc : worst;
-		progress(d, i, false);
-		if (rc != POP3_OK && rc != POP3_ERR)
-			break; /* -ERR for one message: the others go on */
-	}
-	progress(d, c->count, true);
-	return rc != POP3_OK && rc != POP3_ERR ? rc : worst;
-}
-
-/* --delete: DELE what is safely here (new/ was fsync'd by save_uidl). */
+/* --delete: DELE what is safely here (localdrop_checkpoint: durable). */
 static int delete_kept(struct client *c)
 {
 	int rc = POP3_OK;
@@ -368,34 +261,33 @@ static int delete_kept(struct client *c)
 }
 
 /*
- * -o DIR: fetch what is new, make it durable (fsync new/, write .uidl),
- * then DELE it with --delete.  A local failure, like a broken
- * connection, ends the session without QUIT: the server keeps all.
+ * -o DIR: fetch what is new (lib/localdrop), make it durable (fsync
+ * new/, write .uidl), then DELE it with --delete.  A local failure, like
+ * a broken connection, ends the session without QUIT: the server keeps
+ * everything.
  */
 static int mode_download(struct client *c)
 {
-	static struct download d;
+	static struct localdrop drop;
+	struct progress pr = { isatty(STDOUT_FILENO) &&
+		               c->count >= POPC_PROGRESS_MIN, { 0, 0 } };
+	struct localdrop_job job = { &c->pop, c->count, c->sizes, c->ids,
+		                     c->kept, 0, 0, 0, 0, progress, &pr };
 	int rc, saved;
 
-	memset(&d, 0, sizeof d);
-	d.c = c;
-	d.progress = isatty(STDOUT_FILENO) && c->count >= POPC_PROGRESS_MIN;
-	if (localdrop_open(&d.drop, c->opt->outdir) < 0) {
-		warnmsg("%s", d.drop.err);
+	if (localdrop_open(&drop, c->opt->outdir) < 0) {
+		warnmsg("%s", drop.err);
 		return POPC_LOCAL;
 	}
 	if (c->ids == NULL)
 		warnmsg("the server has no UIDL: every message is downloaded, "
 		        "and a next run cannot skip them");
-	rc = fetch_all(&d);
-	saved = save_uidl(&d); /* before DELE and QUIT: header comment */
-	if (saved == POP3_OK && localdrop_sync(&d.drop) < 0) {
-		warnmsg("%s", d.drop.err);
-		saved = POPC_LOCAL;
-	}
+	rc = localdrop_fetch(&drop, &job);
+	saved = localdrop_checkpoint(&drop, &job); /* before DELE and QUIT */
 	printf("%lu new message%s saved in %s/new, %lu already there\n",
-	       d.fetched, d.fetched == 1 ? "" : "s", c->opt->outdir, d.skipped);
-	localdrop_close(&d.drop);
+	       job.fetched, job.fetched == 1 ? "" : "s", c->opt->outdir,
+	       job.skipped);
+	localdrop_close(&drop);
 	if (rc != POP3_OK && rc != POP3_ERR)
 		return rc;
 	if (saved != POP3_OK)

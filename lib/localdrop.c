@@ -257,3 +257,101 @@ void localdrop_close(struct localdrop *l)
 	l->seen = NULL;
 	l->nseen = 0;
 }
+
+/* ---- the download: RETR each new message into the Maildir ---- */
+
+/* Message bytes to the tmp/ file: CRLF becomes LF (maildir(5)). */
+static int sink_file(void *ctx, const char *p, size_t n, enum pop3_eol eol)
+{
+	localdrop_write(ctx, p, n);
+	if (eol != POP3_MORE)
+		localdrop_write(ctx, "\n", 1);
+	return 0;
+}
+
+/* Message i, whose RETR was sent ahead; POP3_OK once it is in new/. */
+static int fetch_one(struct localdrop *l, struct localdrop_job *j,
+                     unsigned long i)
+{
+	struct pop3 *p = j->pop;
+	int rc;
+
+	if (localdrop_begin(l) < 0) {
+		warnmsg("%s", l->err);
+		return LOCALDROP_FAILED;
+	}
+	rc = pop3_read_body(p, j->sizes[i] + POP3_OVERRUN_MAX, sink_file, l);
+	if (rc != POP3_OK) {
+		localdrop_abort(l); /* nothing partial stays behind */
+		warnmsg("message %lu not saved: %s", i, p->err);
+		return rc;
+	}
+	if (p->received != j->sizes[i])
+		warnmsg("message %lu: LIST said %lu octets but RETR sent %llu",
+		        i, j->sizes[i], p->received);
+	if (localdrop_commit(l) < 0) { /* tmp -> fsync -> new/ */
+		warnmsg("message %lu not saved: %s", i, l->err);
+		return LOCALDROP_FAILED;
+	}
+	j->kept[i] = true;
+	j->fetched++;
+	j->bytes += p->received;
+	return POP3_OK;
+}
+
+/* Keep up to LOCALDROP_WINDOW RETRs ahead of the one being read
+ * (RFC 2449 6.6, when the server has PIPELINING): no round trip per
+ * message.  Without PIPELINING, one at a time. */
+static int send_ahead(struct localdrop_job *j, unsigned long *next)
+{
+	unsigned long window = j->pop->capa_pipelining ? LOCALDROP_WINDOW : 1;
+
+	for (; *next <= j->count && j->inflight < window; (*next)++) {
+		if (j->kept[*next])
+			continue; /* an earlier run has it */
+		int rc = pop3_send_retr(j->pop, *next, -1);
+		if (rc != POP3_OK)
+			return rc;
+		j->inflight++;
+	}
+	return POP3_OK;
+}
+
+int localdrop_checkpoint(struct localdrop *l, struct localdrop_job *j)
+{
+	int rc = j->ids ? localdrop_save(l, j->ids, j->kept, j->count)
+	                : localdrop_sync(l);
+
+	if (rc < 0) {
+		warnmsg("%s", l->err);
+		return LOCALDROP_FAILED;
+	}
+	return POP3_OK;
+}
+
+int localdrop_fetch(struct localdrop *l, struct localdrop_job *j)
+{
+	unsigned long next = 1;
+	int rc = POP3_OK, worst = POP3_OK;
+
+	for (unsigned long i = 1; i <= j->count; i++) {
+		j->kept[i] = j->ids && localdrop_seen(l, j->ids[i]);
+		j->skipped += j->kept[i];
+	}
+	for (unsigned long i = 1; i <= j->count; i++) {
+		if (j->kept[i])
+			continue;
+		if ((rc = send_ahead(j, &next)) != POP3_OK)
+			break;
+		j->inflight--;
+		rc = fetch_one(l, j, i);
+		if (rc == POP3_OK && j->fetched % LOCALDROP_CHECKPOINT == 0)
+			rc = localdrop_checkpoint(l, j); /* few duplicates */
+		worst = worst == POP3_OK ? rc : worst;
+		j->progress(j, i);
+		if (rc != POP3_OK && rc != POP3_ERR)
+			break; /* -ERR for one message: the others go on */
+	}
+	j->progress(j, 0);
+	return rc != POP3_OK && rc != POP3_ERR ? rc : worst;
+}

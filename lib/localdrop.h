@@ -3,7 +3,7 @@
  * DIR/{tmp,new,cur} (maildir(5)) that downloaded messages are delivered
  * into, and the file DIR/.uidl that lists the UIDLs (RFC 1939 7)
  * already downloaded, so that the next run skips them (as mpop and
- * fetchmail do).
+ * fetchmail do); and the download itself, RETR by RETR (RFC 1939 5).
  *
  * A message is written to tmp/, fsync'd, and renamed into new/ as
  * <unique>,S=<size>,W=<size with CRLF> (the names of the maildir
@@ -24,7 +24,10 @@
 #include "maildir.h"
 #include "pop3_client.h"
 
-#define LOCALDROP_BUF 65536 /* write buffer: a message streams through */
+#define LOCALDROP_BUF 65536     /* write buffer: a message streams through */
+#define LOCALDROP_FAILED (-10)  /* a local file failed: l->err says why */
+#define LOCALDROP_CHECKPOINT 100 /* .uidl saved every this many messages */
+#define LOCALDROP_WINDOW 32     /* RETRs in flight with PIPELINING */
 
 typedef char uidl_t[POP3_UIDL_MAX + 1];
 
@@ -64,5 +67,31 @@ int localdrop_save(struct localdrop *l, uidl_t *ids, const bool *keep,
                    unsigned long count);
 
 void localdrop_close(struct localdrop *l);
+
+/* One download: the drop as STAT, LIST and UIDL gave it, and counts. */
+struct localdrop_job {
+	struct pop3 *pop;
+	unsigned long count;
+	const unsigned long *sizes;  /* [1..count] from LIST */
+	uidl_t *ids;                 /* [1..count] from UIDL, NULL without */
+	bool *kept;                  /* [1..count]: set once safely here */
+	unsigned long fetched, skipped, inflight;
+	unsigned long long bytes;    /* octets fetched */
+	void (*progress)(const struct localdrop_job *j, unsigned long i);
+	void *ctx;                   /* for progress() */
+};
+
+/*
+ * Fetch every message of the job not already here, in order, with RETRs
+ * pipelined ahead (RFC 2449 6.6) when the server has PIPELINING; each
+ * goes tmp -> fsync -> new/.  A -ERR for one message is reported and
+ * the others go on.  Returns POP3_OK, the first POP3_* failure, or
+ * LOCALDROP_FAILED.
+ */
+int localdrop_fetch(struct localdrop *l, struct localdrop_job *j);
+
+/* Make what was fetched durable: fsync new/, and save .uidl when the
+ * server has UIDL.  POP3_OK or LOCALDROP_FAILED. */
+int localdrop_checkpoint(struct localdrop *l, struct localdrop_job *j);
 
 #endif

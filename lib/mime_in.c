@@ -14,21 +14,17 @@ enum cs_kind { CS_UTF8, CS_LATIN1, CS_LATIN5, CS_OTHER };
 
 static enum cs_kind charset_kind(const char *cs)
 {
-	static const char *const utf8[] = { "", "utf-8", "utf8", "us-ascii",
-		                            "ascii", NULL };
-	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
-		                              "latin1", "windows-1252", NULL };
-	static const char *const latin5[] = { "iso-8859-9", "iso8859-9",
-		                              "latin5", "windows-1254", NULL };
-	for (int i = 0; utf8[i]; i++)
-		if (strcmp(cs, utf8[i]) == 0)
-			return CS_UTF8;
-	for (int i = 0; latin1[i]; i++)
-		if (strcmp(cs, latin1[i]) == 0)
-			return CS_LATIN1;
-	for (int i = 0; latin5[i]; i++)
-		if (strcmp(cs, latin5[i]) == 0)
-			return CS_LATIN5;
+	static const struct { const char *name; enum cs_kind kind; } known[] = {
+		{ "", CS_UTF8 }, { "utf-8", CS_UTF8 }, { "utf8", CS_UTF8 },
+		{ "us-ascii", CS_UTF8 }, { "ascii", CS_UTF8 },
+		{ "iso-8859-1", CS_LATIN1 }, { "iso8859-1", CS_LATIN1 },
+		{ "latin1", CS_LATIN1 }, { "windows-1252", CS_LATIN1 },
+		{ "iso-8859-9", CS_LATIN5 }, { "iso8859-9", CS_LATIN5 },
+		{ "latin5", CS_LATIN5 }, { "windows-1254", CS_LATIN5 },
+	};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(cs, known[i].name) == 0)
+			return known[i].kind;
 	return CS_OTHER;
 }
 
