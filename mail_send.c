@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,11 @@ static int exit_code(int status)
 	case SMTP_ERR_PROTOCOL: return EX_PROTOCOL;
 	case SMTP_ERR_AUTH: return EX_NOPERM;
 	case SMTP_ERR_SOURCE: return EX_IOERR;
-	default: return EX_UNAVAILABLE; /* refused, 5xx, SIZE, SMTPUTF8 */
+	case SMTP_ERR_REFUSED:
+	case SMTP_ERR_PERM:
+	case SMTP_ERR_SIZE:
+	case SMTP_ERR_UTF8:
+	default: return EX_UNAVAILABLE;
 	}
 }
 
@@ -342,7 +347,9 @@ static void usage(FILE *f)
 	    "64 bad options; 66 a file to send is missing; 68 unknown host;\n"
 	    "69 refused (connection refused, 5xx reply, every recipient refused);\n"
 	    "75 try again later (timeout, 4xx reply, connection lost);\n"
-	    "76 the server broke the protocol; 77 login refused.\n"
+	    "76 the server broke the protocol; 77 login refused;\n"
+	    "65 the text is over 10 MiB (attach it with -a); 74 a file failed\n"
+	    "while it was being sent (nothing was delivered).\n"
 	    "\n"
 	    "Example:\n"
 	    "  ./mail_send -v -t gizem@example.com -s 'Merhaba' -m 'Nasılsın?' -a notes.pdf\n");
@@ -477,6 +484,7 @@ int main(int argc, char **argv)
 	};
 
 	util_set_progname(argv[0]);
+	signal(SIGPIPE, SIG_IGN); /* a server that hangs up: EPIPE, a message */
 	parse_options(argc, argv, &o);
 	return exit_code(send_mail(&o));
 }

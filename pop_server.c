@@ -37,6 +37,7 @@
 #define POP_DEFAULT_TIMEOUT 600 /* RFC 1939 3: at least 10 minutes */
 #define POP_DEFAULT_PORT 1110   /* 110 (RFC 1939 3) needs root */
 #define POP_FILE_BUF 16384      /* RETR streams through this much */
+#define POP_ARGS_MAX 2          /* TOP msg n and APOP name digest */
 
 /* What the command line set; shared read-only by every session. */
 struct pop_config {
@@ -70,6 +71,8 @@ struct session {
 	char box_name[MAILDIR_BOX_MAX + 1];
 	struct maildir_box box;   /* the maildrop, in TRANSACTION */
 	char line[POP_CMD_MAX + 1];
+	int argc;                 /* the command's arguments, split by */
+	char *arg[POP_ARGS_MAX];  /* dispatch(): they point into line */
 };
 
 /* ---- replies: every status line goes out through reply() ---- */
@@ -275,26 +278,24 @@ static void login_refused(struct session *s, const char *user, int found,
 }
 
 /* C: USER gizem   S: +OK  (the name is checked with the password) */
-static void cmd_user(struct session *s, int argc, char **argv)
+static void cmd_user(struct session *s)
 {
-	(void)argc;
-	if (strlen(argv[0]) > MAILDIR_BOX_MAX) {
+	if (strlen(s->arg[0]) > MAILDIR_BOX_MAX) {
 		set_state(s, ST_AUTH);
 		reply(s, "-ERR user name too long");
 		return;
 	}
-	str_copy(s->user, argv[0], sizeof s->user);
+	str_copy(s->user, s->arg[0], sizeof s->user);
 	set_state(s, ST_PASS);
 	reply(s, "+OK send PASS for %s", s->user);
 }
 
 /* C: PASS 1234  (the rest of the line, spaces included: RFC 1939 7) */
-static void cmd_pass(struct session *s, int argc, char **argv)
+static void cmd_pass(struct session *s)
 {
-	int ok = users_check(s->cfg->users_file, s->user, argv[0]);
+	int ok = users_check(s->cfg->users_file, s->user, s->arg[0]);
 
-	(void)argc;
-	memset(argv[0], 0, strlen(argv[0])); /* no copy left in memory */
+	memset(s->arg[0], 0, strlen(s->arg[0])); /* no copy left in memory */
 	if (ok == 1)
 		open_maildrop(s, s->user, "USER/PASS");
 	else
@@ -302,24 +303,23 @@ static void cmd_pass(struct session *s, int argc, char **argv)
 }
 
 /* C: APOP gizem <MD5 of the greeting's timestamp + password, in hex> */
-static void cmd_apop(struct session *s, int argc, char **argv)
+static void cmd_apop(struct session *s)
 {
 	char pass[USERS_LINE_MAX], secret[sizeof s->stamp + USERS_LINE_MAX];
 	char hex[MD5_HEX_LEN + 1] = "";
-	int found = users_lookup(s->cfg->users_file, argv[0], pass, sizeof pass);
+	int found = users_lookup(s->cfg->users_file, s->arg[0], pass, sizeof pass);
 
-	(void)argc;
 	if (found == 1) {
 		int n = snprintf(secret, sizeof secret, "%s%s", s->stamp, pass);
 		md5_hex(secret, (size_t)n < sizeof secret ? (size_t)n : 0, hex);
 		memset(secret, 0, sizeof secret);
 		memset(pass, 0, sizeof pass);
 	}
-	if (found == 1 && strlen(argv[1]) == MD5_HEX_LEN &&
-	    str_ncase_eq(hex, argv[1], MD5_HEX_LEN))
-		open_maildrop(s, argv[0], "APOP");
+	if (found == 1 && strlen(s->arg[1]) == MD5_HEX_LEN &&
+	    str_ncase_eq(hex, s->arg[1], MD5_HEX_LEN))
+		open_maildrop(s, s->arg[0], "APOP");
 	else
-		login_refused(s, argv[0], found == 1 ? 0 : found, "APOP");
+		login_refused(s, s->arg[0], found == 1 ? 0 : found, "APOP");
 }
 
 /* ---- TRANSACTION (RFC 1939 5 and 7) ---- */
@@ -346,13 +346,11 @@ static long msg_arg(struct session *s, const char *arg)
 	return (long)(n - 1);
 }
 
-static void cmd_stat(struct session *s, int argc, char **argv)
+static void cmd_stat(struct session *s)
 {
 	size_t count;
 	unsigned long long octets;
 
-	(void)argc;
-	(void)argv;
 	drop_totals(s, &count, &octets);
 	reply(s, "+OK %zu %llu", count, octets); /* RFC 1939 5: drop listing */
 }
@@ -372,14 +370,14 @@ static void list_line(struct session *s, size_t i, bool uidl, bool multi)
 		reply(s, "+OK %zu %s", i + 1, uid);
 }
 
-static void list_or_uidl(struct session *s, int argc, char **argv, bool uidl)
+static void list_or_uidl(struct session *s, bool uidl)
 {
 	size_t count;
 	unsigned long long octets;
 	long i;
 
-	if (argc == 1) {
-		if ((i = msg_arg(s, argv[0])) >= 0)
+	if (s->argc == 1) {
+		if ((i = msg_arg(s, s->arg[0])) >= 0)
 			list_line(s, (size_t)i, uidl, false);
 		return;
 	}
@@ -394,15 +392,15 @@ static void list_or_uidl(struct session *s, int argc, char **argv, bool uidl)
 	conn_send_line(&s->conn, ".", 1);
 }
 
-static void cmd_list(struct session *s, int argc, char **argv)
+static void cmd_list(struct session *s)
 {
-	list_or_uidl(s, argc, argv, false);
+	list_or_uidl(s, false);
 }
 
 /* RFC 1939 7: unique ids of 1-70 characters 0x21-0x7E. */
-static void cmd_uidl(struct session *s, int argc, char **argv)
+static void cmd_uidl(struct session *s)
 {
-	list_or_uidl(s, argc, argv, true);
+	list_or_uidl(s, true);
 }
 
 /* RETR and TOP: +OK, then the message streamed from its file. */
@@ -434,51 +432,44 @@ static void send_reply(struct session *s, const char *arg, bool top,
 		s->box.msg[i].seen = 1;
 }
 
-static void cmd_retr(struct session *s, int argc, char **argv)
+static void cmd_retr(struct session *s)
 {
-	(void)argc;
-	send_reply(s, argv[0], false, 0);
+	send_reply(s, s->arg[0], false, 0);
 }
 
 /* C: TOP msg n   headers, the blank line, n body lines (RFC 1939 7). */
-static void cmd_top(struct session *s, int argc, char **argv)
+static void cmd_top(struct session *s)
 {
 	unsigned long lines;
 
-	(void)argc;
-	if (parse_ulong(argv[1], (unsigned long)-1, &lines) < 0)
-		reply(s, "-ERR invalid number of lines: %.40s", argv[1]);
+	if (parse_ulong(s->arg[1], (unsigned long)-1, &lines) < 0)
+		reply(s, "-ERR invalid number of lines: %.40s", s->arg[1]);
 	else
-		send_reply(s, argv[0], true, lines);
+		send_reply(s, s->arg[0], true, lines);
 }
 
 /* DELE only marks: the file goes at QUIT (RFC 1939 5 and 6). */
-static void cmd_dele(struct session *s, int argc, char **argv)
+static void cmd_dele(struct session *s)
 {
-	long i = msg_arg(s, argv[0]);
+	long i = msg_arg(s, s->arg[0]);
 
-	(void)argc;
 	if (i < 0)
 		return;
 	s->box.msg[i].deleted = 1;
 	reply(s, "+OK message %ld deleted", i + 1);
 }
 
-static void cmd_noop(struct session *s, int argc, char **argv)
+static void cmd_noop(struct session *s)
 {
-	(void)argc;
-	(void)argv;
 	reply(s, "+OK");
 }
 
 /* RSET unmarks every deleted message (RFC 1939 5). */
-static void cmd_rset(struct session *s, int argc, char **argv)
+static void cmd_rset(struct session *s)
 {
 	size_t count;
 	unsigned long long octets;
 
-	(void)argc;
-	(void)argv;
 	for (size_t i = 0; i < s->box.n; i++)
 		s->box.msg[i].deleted = 0;
 	drop_totals(s, &count, &octets);
@@ -486,15 +477,13 @@ static void cmd_rset(struct session *s, int argc, char **argv)
 }
 
 /* QUIT: in TRANSACTION, the UPDATE state removes what DELE marked. */
-static void cmd_quit(struct session *s, int argc, char **argv)
+static void cmd_quit(struct session *s)
 {
 	char err[MAILDIR_ERR_LEN];
 	size_t count;
 	unsigned long long octets;
 	int failed;
 
-	(void)argc;
-	(void)argv;
 	if (s->state != ST_TRANS) { /* RFC 1939 4: just close */
 		reply(s, "+OK %s POP3 server signing off", s->cfg->hostname);
 		set_state(s, ST_DONE);
@@ -514,7 +503,7 @@ static void cmd_quit(struct session *s, int argc, char **argv)
 }
 
 /* RFC 2449 5: the capabilities, one per line. */
-static void cmd_capa(struct session *s, int argc, char **argv)
+static void cmd_capa(struct session *s)
 {
 	static const char *const capa[] = {
 		"TOP", "USER", "UIDL", "RESP-CODES", "AUTH-RESP-CODE",
@@ -522,8 +511,6 @@ static void cmd_capa(struct session *s, int argc, char **argv)
 		("IMPLEMENTATION mailab-" MAILAB_VERSION),
 	};
 
-	(void)argc;
-	(void)argv;
 	reply(s, "+OK Capability list follows");
 	for (size_t i = 0; i < sizeof capa / sizeof capa[0]; i++)
 		conn_printf(&s->conn, "%s", capa[i]);
@@ -532,7 +519,6 @@ static void cmd_capa(struct session *s, int argc, char **argv)
 
 /* ---- the command table and dispatch ---- */
 
-#define POP_ARGS_MAX 2 /* TOP msg n and APOP name digest */
 #define REST_OF_LINE -1 /* max_args: the whole rest is one argument */
 
 struct command {
@@ -540,7 +526,7 @@ struct command {
 	unsigned states;   /* where it is allowed */
 	int min_args, max_args;
 	const char *usage; /* the -ERR text for a wrong argument count */
-	void (*run)(struct session *, int argc, char **argv);
+	void (*run)(struct session *);
 };
 
 static const struct command commands[] = {
@@ -560,32 +546,30 @@ static const struct command commands[] = {
 	{ NULL, 0, 0, 0, NULL, NULL } /* anything else: -ERR */
 };
 
-/* Split at single spaces (RFC 1939 3); the count, or -1 if it is not
- * min..max words or a word is empty. */
-static int split_args(char *arg, char **argv, const struct command *c)
+/* Split at single spaces (RFC 1939 3) into s->arg[]: 0, or -1 if
+ * there are not min..max words or a word is empty. */
+static int split_args(struct session *s, char *arg, const struct command *c)
 {
-	int n = 0;
-
+	s->argc = 0;
 	if (c->max_args == REST_OF_LINE) {
-		argv[0] = arg;
-		return arg ? 1 : -1;
+		s->arg[s->argc++] = arg;
+		return arg ? 0 : -1;
 	}
 	while (arg) {
 		char *w = strsep(&arg, " ");
-		if (*w == '\0' || n == c->max_args)
+		if (*w == '\0' || s->argc == c->max_args)
 			return -1;
-		argv[n++] = w;
+		s->arg[s->argc++] = w;
 	}
-	return n >= c->min_args ? n : -1;
+	return s->argc >= c->min_args ? 0 : -1;
 }
 
 /* Find the verb, check the state and the arguments, run the handler. */
 static void dispatch(struct session *s, size_t len)
 {
 	const struct command *c;
-	char *argv[POP_ARGS_MAX], *arg = NULL;
+	char *arg = NULL;
 	size_t vlen = strcspn(s->line, " ");
-	int argc;
 
 	if (strlen(s->line) != len) {
 		reply(s, "-ERR NUL byte in command");
@@ -604,10 +588,10 @@ static void dispatch(struct session *s, size_t len)
 		reply(s, "-ERR %s not allowed in the %s state%s", c->verb,
 		      state_name(s->state),
 		      s->state == ST_AUTH && c->run == cmd_pass ? " (USER first)" : "");
-	else if ((argc = split_args(arg, argv, c)) < 0)
+	else if (split_args(s, arg, c) < 0)
 		reply(s, "-ERR syntax: %s", c->usage);
 	else
-		c->run(s, argc, argv);
+		c->run(s);
 }
 
 /* Tell the client why the session ends, when it can still hear it. */

@@ -145,3 +145,23 @@ if [ -n "$DOVECOT" ]; then
 	printf '  %-22s %8s vs first, %s vs warm   (above 1: mailab is faster)\n' \
 		"ratio dovecot/mailab" "$(ratio "$m1" "$d1")" "$(ratio "$m1" "$d2")"
 fi
+rm -rf "$T/gen100k" "$T/d100k"
+
+# ---- 3. memory does not grow with message size: RETR of 64 MiB ----
+mkdir -p "$T/big/bench/new" "$T/big/bench/cur" "$T/big/bench/tmp"
+yes 'A line of a very large message, to show that RETR streams from the file.' |
+	head -c 67108864 >"$T/big.msg"
+s=$(wc -c <"$T/big.msg" | tr -d ' ') l=$(wc -l <"$T/big.msg" | tr -d ' ')
+# The last line is cut short: it gets a CRLF on the wire (2 more octets).
+mv "$T/big.msg" "$T/big/bench/new/1764000000.M000000P4242Q1.big,S=$s,W=$((s + l + 2))"
+rm -f "$T"/rss.* "$T"/t.*
+own_copy "$T/big" "$T/big.mailab"
+session mailab "$T/big.mailab" bench >"$T/t.mailab1"
+if [ -n "$DOVECOT" ]; then
+	own_copy "$T/big" "$T/big.dovecot" dovecot
+	session dovecot "$T/big.dovecot" bench >"$T/t.dovecot1"
+fi
+echo "1 x 64 MiB, one session STAT+LIST+UIDL+RETR+QUIT (RSS vs 2 KiB messages above):"
+printf '  %-22s %8s s   peak RSS %s\n' "pop_server (mailab)" "$(cat "$T/t.mailab1")" "$(rss mailab)"
+[ -n "$DOVECOT" ] && printf '  %-22s %8s s   peak RSS %s\n' "dovecot pop3" "$(cat "$T/t.dovecot1")" "$(rss dovecot)"
+exit 0

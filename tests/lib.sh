@@ -74,16 +74,16 @@ count_files() {
 	if [ -d "$1" ]; then find "$1" -type f | wc -l | tr -d ' '; else echo 0; fi
 }
 
-# wait_for COMMAND...: retry for up to 5 seconds.
+# wait_for COMMAND...: retry for up to 10 seconds (machines are busy).
 wait_for() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 200 ]; do
 		"$@" && return 0
 		sleep 0.05; i=$((i + 1))
 	done
 	return 1
 }
 
-# wait_count DIR N: wait (up to 5 s) until DIR holds N files.
+# wait_count DIR N: wait (up to 10 s) until DIR holds N files.
 has_count() { [ "$(count_files "$1")" -eq "$2" ]; }
 wait_count() { wait_for has_count "$1" "$2"; }

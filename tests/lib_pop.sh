@@ -1,6 +1,7 @@
 # tests/lib_pop.sh: helpers for the pop_server tests, sourced after
 # tests/lib.sh.  A users file, a Maildir to fill, and the server's
 # command line for --stdio sessions.
+# shellcheck disable=SC2059 # message texts are printf formats on purpose (\n, \r, \304)
 
 FETCH="$TOP/tests/tools/pop_fetch"
 MD="$T/md"

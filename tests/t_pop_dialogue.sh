@@ -357,10 +357,12 @@ X
 
 printf 'USER gizem\r\nPASS 1234\r\nQUIT\r\n' |
 	$TOP/pop_server --stdio -d "$MD" -U "$T/users" >/dev/null 2>"$T/plain.log"
-printf 'USER gizem\r\nPASS 1234\r\nQUIT\r\n' |
+printf 'USER gizem\r\nPASS 1234\r\nRETR 2\r\nQUIT\r\n' |
 	$TOP/pop_server --stdio -v -d "$MD" -U "$T/users" >/dev/null 2>"$T/verbose.log"
 check_not "the normal log never shows the password" grep -q 1234 "$T/plain.log"
 check "the normal log shows the login" grep -q 'login as gizem (USER/PASS)' "$T/plain.log"
 check "-v shows the dialogue, PASS included, and the states" \
 	grep -q 'C: PASS 1234' "$T/verbose.log"
 check "-v traces the state changes" grep -q '(state TRANSACTION)' "$T/verbose.log"
+check "-v traces each line of a RETR as sent, byte-stuffed" \
+	sh -c "grep -q '^S: \.\.line 1\$' '$T/verbose.log' && grep -q '^S: line 3\$' '$T/verbose.log'"

@@ -2,6 +2,7 @@
 # pop_server against real POP3 clients, each skipped when missing:
 # Python's poplib (the seed's client), curl pop3://, mpop, fetchmail.
 # Every one must get the bytes smtp_server stored, CRLF-converted.
+# shellcheck disable=SC2044 # the clients' file names (mktemp, mpop) have no spaces
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib_pop.sh"
 

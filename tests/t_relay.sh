@@ -6,10 +6,11 @@ A=$T/a B=$T/b
 
 # free_port: a port nobody listens on now (ask smtp_server for one).
 free_port() {
-	"$TOP/smtp_server" -p 0 -d "$T/probe" 2>"$T/probe.log" &
+	: >"$T/probe.log"
+	"$TOP/smtp_server" -p 0 -d "$T/probe" 2>>"$T/probe.log" &
 	p=$!
-	wait_for grep -qs listening "$T/probe.log"
-	sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/probe.log" | head -n 1
+	wait_for grep -qs 'listening on' "$T/probe.log"
+	sed -n 's/.*listening on .* port \([0-9][0-9]*\).*/\1/p' "$T/probe.log" | head -n 1
 	kill "$p"; wait "$p" 2>/dev/null
 }
 
