@@ -3,7 +3,8 @@
 #   make test       unit, dialogue and end-to-end tests
 #   make asan       build and test everything with ASan and UBSan
 #   make bench      the benchmark against the real peers that are installed
-#   make demo       the whole journey of one mail, in one terminal
+#   make demo       the journey of one mail, in one terminal
+#   make journey    the same across two servers (relay), in one terminal
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -53,6 +54,9 @@ bench: all $(TOOLS)
 demo: all
 	@sh scripts/demo.sh
 
+journey: all
+	@sh scripts/journey.sh
+
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin
 	cp $(PROGS) $(DESTDIR)$(PREFIX)/bin/
@@ -60,4 +64,4 @@ install: all
 clean:
 	rm -f $(PROGS) $(LIB_OBJ) lib/libmailab.a $(UNIT) $(TOOLS)
 
-.PHONY: all test asan bench demo install clean
+.PHONY: all test asan bench demo journey install clean

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,6 +484,7 @@ int main(int argc, char **argv)
 	};
 
 	util_set_progname(argv[0]);
+	signal(SIGPIPE, SIG_IGN); /* a server that hangs up: EPIPE, a message */
 	parse_options(argc, argv, &o);
 	return exit_code(send_mail(&o));
 }

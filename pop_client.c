@@ -15,8 +15,9 @@
  *   C: RETR n / TOP n k / DELE n ...           (the chosen mode)
  *   C: QUIT                                    (deletions happen now)
  * Safety rules of -o DIR: a message is DELEted only once it is durable
- * locally (fsync'd and renamed into new/); .uidl is written before QUIT,
- * so a connection lost before QUIT (nothing deleted) duplicates nothing.
+ * locally (fsync'd, renamed into new/, new/ fsync'd); .uidl is written
+ * before any DELE and before QUIT, so a connection lost before QUIT
+ * (POP3 then deletes nothing) duplicates nothing on the next run.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -36,9 +37,7 @@
 
 #define POPC_DEFAULT_PORT 1110    /* pop_server's port (110 needs root) */
 #define POPC_DEFAULT_TIMEOUT 60   /* seconds without an answer */
-#define POPC_CHECKPOINT 100       /* save .uidl every this many messages */
 #define POPC_PROGRESS_MIN 10      /* a progress line from this many on */
-#define POPC_FIELD_MAX 1024       /* a header kept for the --list table */
 
 enum mode { MODE_SHOW, MODE_LIST, MODE_UIDL, MODE_ALL, MODE_DOWNLOAD };
 
@@ -171,50 +170,6 @@ static int mode_uidl(struct client *c)
 
 /* ---- --list: a table of every message from TOP n 0 ---- */
 
-/* The headers the table shows, collected from TOP's output. */
-struct summary {
-	char from[POPC_FIELD_MAX], subject[POPC_FIELD_MAX];
-	char date[POPC_FIELD_MAX], field[POPC_FIELD_MAX];
-	size_t len;
-	bool bol, done;
-};
-
-/* A whole header field: keep it decoded if the table shows it. */
-static void summary_field(struct summary *s)
-{
-	static const char *const names[] = { "from:", "subject:", "date:" };
-	char *dst[] = { s->from, s->subject, s->date };
-
-	s->field[s->len] = '\0';
-	for (int i = 0; i < 3; i++) {
-		size_t k = strlen(names[i]);
-		if (s->len >= k && str_ncase_eq(s->field, names[i], k))
-			mime_decode_words(s->field + k + strspn(s->field + k, " \t"),
-			                  dst[i], POPC_FIELD_MAX);
-	}
-	s->len = 0;
-}
-
-static int sink_summary(void *ctx, const char *p, size_t n, enum pop3_eol eol)
-{
-	struct summary *s = ctx;
-
-	if (s->done)
-		return 0;
-	if (s->bol && n == 0 && eol != POP3_MORE) { /* end of the headers */
-		summary_field(s);
-		s->done = true;
-		return 0;
-	}
-	if (s->bol && n > 0 && p[0] != ' ' && p[0] != '\t')
-		summary_field(s); /* RFC 5322 2.2.3: no fold, a new field */
-	size_t k = n < POPC_FIELD_MAX - 1 - s->len ? n : POPC_FIELD_MAX - 1 - s->len;
-	memcpy(s->field + s->len, p, k);
-	s->len += k;
-	s->bol = eol != POP3_MORE;
-	return 0;
-}
-
 /* Print s in exactly width characters (UTF-8 aware), cut or padded. */
 static void cell(const char *s, int width)
 {
@@ -233,167 +188,115 @@ static void cell(const char *s, int width)
 
 static int mode_list(struct client *c)
 {
-	static struct summary s;
+	static struct mime_in m; /* only its From, Subject, Date are used */
+	FILE *nowhere = fopen("/dev/null", "w");
 	int rc = POP3_OK;
 
+	if (nowhere == NULL)
+		die(EX_OSERR, "cannot open /dev/null");
 	printf("%5s %9s  %-24s  %-32s  %s\n", "#", "Size", "From", "Subject",
 	       "Date");
 	for (unsigned long i = 1; i <= c->count && rc == POP3_OK; i++) {
-		memset(&s, 0, sizeof s);
-		s.bol = true;
+		mime_in_init(&m, nowhere);
 		/* C: TOP i 0   the headers only (RFC 1939 7) */
 		rc = pop3_retr(&c->pop, i, 0, c->sizes[i] + POP3_OVERRUN_MAX,
-		               sink_summary, &s);
+		               sink_mime, &m);
 		if (rc != POP3_OK)
 			break;
-		if (!s.done)
-			summary_field(&s);
+		mime_in_finish(&m);
 		printf("%5lu %9lu  ", i, c->sizes[i]);
-		cell(s.from, 24);
-		cell(s.subject, 32);
-		printf("%s\n", s.date);
+		cell(m.from, 24);
+		cell(m.subject, 32);
+		printf("%s\n", m.date);
 	}
 	if (c->count == 0)
 		printf("The mailbox is empty.\n");
+	fclose(nowhere);
 	return rc;
 }
 
 /* ---- -o DIR: download into a local Maildir ---- */
 
-#define POPC_LOCAL (-10) /* a local file failed (already reported) */
+#define POPC_LOCAL LOCALDROP_FAILED /* a local file failed (reported) */
 
-struct download {
-	struct client *c;
-	struct localdrop drop;
-	unsigned long fetched, skipped;
-	unsigned long long bytes;
-	bool progress;                 /* stdout is a terminal */
-	struct timespec shown;         /* when the progress line was drawn */
+/* What the progress line needs. */
+struct progress {
+	bool on;                /* stdout is a terminal */
+	struct timespec shown;  /* when the line was last drawn */
 };
 
-/* Message bytes to the tmp/ file: CRLF becomes LF (maildir(5)). */
-static int sink_file(void *ctx, const char *p, size_t n, enum pop3_eol eol)
+/* "12/340 messages, 1.2 MiB", at most ten times a second; i 0: done. */
+static void progress(const struct localdrop_job *j, unsigned long i)
 {
-	localdrop_write(ctx, p, n);
-	if (eol != POP3_MORE)
-		localdrop_write(ctx, "\n", 1);
-	return 0;
-}
-
-/* "12/340 messages, 1.2 MiB", at most ten times a second. */
-static void progress(struct download *d, unsigned long i, bool last)
-{
+	struct progress *pr = j->ctx;
 	struct timespec now;
 
-	if (!d->progress)
+	if (!pr->on)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!last && (now.tv_sec - d->shown.tv_sec) * 1000000000L +
-	                     (now.tv_nsec - d->shown.tv_nsec) < 100000000L)
+	if (i > 0 && (now.tv_sec - pr->shown.tv_sec) * 1000000000L +
+	                     (now.tv_nsec - pr->shown.tv_nsec) < 100000000L)
 		return;
-	d->shown = now;
-	printf("\r%lu/%lu messages, %.1f MiB%s", i, d->c->count,
-	       (double)d->bytes / 1048576.0, last ? "\n" : "");
+	pr->shown = now;
+	printf("\r%lu/%lu messages, %.1f MiB%s", i > 0 ? i : j->count,
+	       j->count, (double)j->bytes / 1048576.0, i > 0 ? "" : "\n");
 	fflush(stdout);
 }
 
-/* RETR i into the Maildir; POP3_OK only once it is durable in new/. */
-static int fetch_one(struct download *d, unsigned long i)
+/* --delete: DELE what is safely here (localdrop_checkpoint: durable). */
+static int delete_kept(struct client *c)
 {
-	struct client *c = d->c;
-	int rc;
-
-	if (localdrop_begin(&d->drop) < 0) {
-		warnmsg("%s", d->drop.err);
-		return POPC_LOCAL;
-	}
-	rc = pop3_retr(&c->pop, i, -1, c->sizes[i] + POP3_OVERRUN_MAX,
-	               sink_file, &d->drop);
-	if (rc != POP3_OK) {
-		localdrop_abort(&d->drop); /* nothing partial stays behind */
-		warnmsg("message %lu not saved: %s", i, c->pop.err);
-		return rc;
-	}
-	if (c->pop.received != c->sizes[i])
-		warnmsg("message %lu: LIST said %lu octets but RETR sent %llu",
-		        i, c->sizes[i], c->pop.received);
-	if (localdrop_commit(&d->drop) < 0) { /* tmp -> fsync -> new/ */
-		warnmsg("message %lu not saved: %s", i, d->drop.err);
-		return POPC_LOCAL;
-	}
-	c->kept[i] = true;
-	d->fetched++;
-	d->bytes += c->pop.received;
-	return POP3_OK;
-}
-
-/* Save .uidl: every message on the server that we have locally. */
-static int save_uidl(struct download *d)
-{
-	struct client *c = d->c;
-
-	if (c->ids == NULL)
-		return POP3_OK;
-	if (localdrop_save(&d->drop, c->ids, c->kept, c->count) < 0) {
-		warnmsg("%s", d->drop.err);
-		return POPC_LOCAL;
-	}
-	return POP3_OK;
-}
-
-/* Message i: skip it if we have it, else fetch it; then DELE it if
- * --delete and it is safely here. */
-static int download_one(struct download *d, unsigned long i)
-{
-	struct client *c = d->c;
 	int rc = POP3_OK;
 
-	if (c->ids && localdrop_seen(&d->drop, c->ids[i])) {
-		c->kept[i] = true;
-		d->skipped++;
-	} else if ((rc = fetch_one(d, i)) == POP3_OK &&
-	           d->fetched % POPC_CHECKPOINT == 0) {
-		rc = save_uidl(d);
-	}
-	if (rc == POP3_OK && c->opt->delete && c->kept[i]) {
-		rc = pop3_dele(&c->pop, i);
+	for (unsigned long i = 1; i <= c->count && rc != POP3_NET &&
+	                          rc != POP3_PROTO; i++) {
+		if (!c->kept[i])
+			continue;
+		rc = pop3_dele(&c->pop, i); /* C: DELE i  S: +OK marked */
 		c->marked += rc == POP3_OK;
 		if (rc != POP3_OK)
 			warnmsg("DELE %lu: %s", i, c->pop.err);
 	}
-	progress(d, i, i == c->count);
 	return rc;
 }
 
+/*
+ * -o DIR: fetch what is new (lib/localdrop), make it durable (fsync
+ * new/, write .uidl), then DELE it with --delete.  A local failure, like
+ * a broken connection, ends the session without QUIT: the server keeps
+ * everything.
+ */
 static int mode_download(struct client *c)
 {
-	static struct download d;
-	int rc = POP3_OK, worst = POP3_OK, saved;
+	static struct localdrop drop;
+	struct progress pr = { isatty(STDOUT_FILENO) &&
+		               c->count >= POPC_PROGRESS_MIN, { 0, 0 } };
+	struct localdrop_job job = { &c->pop, c->count, c->sizes, c->ids,
+		                     c->kept, 0, 0, 0, 0, progress, &pr };
+	int rc, saved;
 
-	memset(&d, 0, sizeof d);
-	d.c = c;
-	d.progress = isatty(STDOUT_FILENO) && c->count >= POPC_PROGRESS_MIN;
-	if (localdrop_open(&d.drop, c->opt->outdir) < 0) {
-		warnmsg("%s", d.drop.err);
+	if (localdrop_open(&drop, c->opt->outdir) < 0) {
+		warnmsg("%s", drop.err);
 		return POPC_LOCAL;
 	}
 	if (c->ids == NULL)
 		warnmsg("the server has no UIDL: every message is downloaded, "
 		        "and a next run cannot skip them");
-	/* -ERR for one message: report it and go on; anything else stops. */
-	for (unsigned long i = 1; i <= c->count; i++) {
-		rc = download_one(&d, i);
-		worst = worst == POP3_OK ? rc : worst;
-		if (rc != POP3_OK && rc != POP3_ERR)
-			break;
-	}
-	if (d.progress && rc != POP3_OK)
-		printf("\n");
-	saved = save_uidl(&d); /* before QUIT: see the header comment */
+	rc = localdrop_fetch(&drop, &job);
+	saved = localdrop_checkpoint(&drop, &job); /* before DELE and QUIT */
 	printf("%lu new message%s saved in %s/new, %lu already there\n",
-	       d.fetched, d.fetched == 1 ? "" : "s", c->opt->outdir, d.skipped);
-	localdrop_close(&d.drop);
-	return worst != POP3_OK ? worst : saved;
+	       job.fetched, job.fetched == 1 ? "" : "s", c->opt->outdir,
+	       job.skipped);
+	localdrop_close(&drop);
+	if (rc != POP3_OK && rc != POP3_ERR)
+		return rc;
+	if (saved != POP3_OK)
+		return saved;
+	if (c->opt->delete) {
+		int del = delete_kept(c);
+		rc = rc == POP3_OK ? del : rc;
+	}
+	return rc;
 }
 
 /* ---- the session ---- */
@@ -462,7 +365,9 @@ static int transaction(struct client *c)
 	case MODE_DOWNLOAD: rc = mode_download(c); break;
 	default: rc = mode_show(c); break;
 	}
-	if (rc != POP3_OK && rc != POP3_ERR && rc != POPC_LOCAL)
+	if (rc == POPC_LOCAL) /* already said why; no QUIT: nothing deleted */
+		return EX_IOERR;
+	if (rc != POP3_OK && rc != POP3_ERR)
 		return fail(c, rc, "session ended"); /* no QUIT: nothing deleted */
 	int q = pop3_quit(&c->pop); /* RFC 1939 6: deletions happen now */
 	if (q != POP3_OK)
@@ -470,8 +375,6 @@ static int transaction(struct client *c)
 	if (c->marked > 0)
 		printf("%lu message%s deleted on the server\n", c->marked,
 		       c->marked == 1 ? "" : "s");
-	if (rc == POPC_LOCAL)
-		return EX_IOERR;
 	return rc == POP3_ERR ? fail(c, rc, "RETR") : EX_OK;
 }
 

@@ -10,9 +10,15 @@
  * and LOGIN (RFC 4954, 4616).  Leaves out: STARTTLS (the lab shows the
  * clear text on purpose), CHUNKING, DSN parameters, EXPN.
  *
- * One session, from accept() to QUIT, is smtp_session() below: read a
- * command line, look its verb up in the command table, check the state,
- * run the handler.  DATA is read by data_read() in the same process.
+ * With --relay DOMAIN=HOST:PORT it is also the sender's mail server of
+ * the journey: mail for DOMAIN goes into the queue DIR/.queue/ before
+ * the 250, and a queue runner (lib/relay.c) forwards it (RFC 5321 4.4:
+ * every hop adds its Received: header; 3.6: never an open relay).
+ *
+ * One session, from accept() to QUIT, is smtp_session() at the end:
+ * read a command line, look its verb up in the command table (the
+ * dispatcher answers unknown verbs and commands out of sequence), run
+ * the handler.  DATA is read by data_read() through lib/smtp_data.c.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -32,6 +38,7 @@
 #include "queue.h"
 #include "relay.h"
 #include "server.h"
+#include "smtp_data.h"
 #include "users.h"
 #include "util.h"
 
@@ -352,99 +359,32 @@ static void cmd_rcpt(struct session *s, char *arg)
 
 /* ---- DATA: read the message and deliver it ---- */
 
-/* What data_read() found while streaming the message to disk. */
-struct data_result {
-	enum conn_status status;   /* CONN_LINE when the end was seen */
-	unsigned long long octets; /* as received, dot-stuffing undone */
-	bool too_big, bare_lf;
-	unsigned hops;             /* Received: headers in the message */
-};
-
-/* Is this fragment, at the start of a line, the end of the data? */
-static bool data_end(const struct session *s, const char *p, size_t n,
-                     enum conn_ending prev)
+/* Where smtp_data sends the message: the delivery's tmp/ file. */
+static void to_maildir(void *ctx, const void *p, size_t n)
 {
-	/* RFC 5321 4.1.1.4: <CRLF>.<CRLF>.  A bare-LF ending counts only in a
-	 * session that has never sent a CR (typed with nc): anything else
-	 * would let a message smuggle a second one (CVE-2023-51766). */
-	if (prev == END_CRLF && n == 3 && memcmp(p, ".\r\n", 3) == 0)
-		return true;
-	return !s->conn.saw_cr && prev == END_LF && n == 2 &&
-	       memcmp(p, ".\n", 2) == 0;
-}
-
-/* Write one fragment: un-stuff a leading dot, store the line as LF. */
-static void data_store(struct maildir_delivery *d, struct data_result *r,
-                       const char *p, size_t n, enum conn_ending prev,
-                       enum conn_ending end, unsigned long max)
-{
-	if (prev != END_NONE && n > 0 && p[0] == '.') {
-		p++; /* RFC 5321 4.5.2: transparency */
-		n--;
-	}
-	if (end == END_CRLF)
-		n -= 2;
-	else if (end == END_LF)
-		n -= 1;
-	r->octets += n + (end != END_NONE);
-	if (r->octets > max)
-		r->too_big = true;
-	if (r->too_big)
-		return; /* keep reading to the end, store nothing more */
-	maildir_write(d, p, n);
-	if (end != END_NONE)
-		maildir_write(d, "\n", 1);
+	maildir_write(ctx, p, n);
 }
 
 /*
- * Read the message up to its end, streaming it into d.  Memory stays at
- * one fragment whatever the size: a 1 MiB line arrives in pieces.
+ * Read the message up to its end, streaming it into d through the DATA
+ * decoder.  Memory stays at one fragment whatever the size: a 1 MiB
+ * line arrives in pieces.  Returns CONN_LINE when the end was seen.
  */
-static void data_read(struct session *s, struct maildir_delivery *d,
-                      struct data_result *r)
+static enum conn_status data_read(struct session *s,
+                                  struct maildir_delivery *d,
+                                  struct smtp_data *r)
 {
 	char frag[CONN_BUF];
-	enum conn_ending prev = s->ending, end;
-	bool headers = true, held_cr = false;
+	enum conn_status st;
 	size_t n;
 
-	memset(r, 0, sizeof *r);
-	for (;;) {
-		r->status = conn_read_line(&s->conn, frag, sizeof frag, &n);
-		if (r->status != CONN_LINE && r->status != CONN_PART)
-			return;
-		if (held_cr) { /* a CR ended the last fragment */
-			held_cr = false;
-			if (n == 1 && frag[0] == '\n') {
-				prev = END_CRLF;
-				maildir_write(d, "\n", 1);
-				r->octets++;
-				continue;
-			}
-			data_store(d, r, "\r", 1, END_NONE, END_NONE, s->cfg->max_size);
-		}
-		if (prev != END_NONE && data_end(s, frag, n, prev))
-			return;
-		if (r->status == CONN_PART) {
-			end = END_NONE;
-			if (frag[n - 1] == '\r') { /* its LF may come next */
-				held_cr = true;
-				n--;
-			}
-		} else {
-			end = n >= 2 && frag[n - 2] == '\r' ? END_CRLF : END_LF;
-		}
-		if (end == END_LF)
-			r->bare_lf = true;
-		if (headers && prev != END_NONE) {
-			if (n <= 2 && end != END_NONE && (frag[0] == '\n' || frag[0] == '\r'))
-				headers = false;
-			else if (n > 9 && str_ncase_eq(frag, "Received:", 9))
-				r->hops++;
-		}
-		data_store(d, r, frag, n, prev, end, s->cfg->max_size);
-		prev = end;
-	}
+	smtp_data_init(r, s->ending, s->cfg->max_size, to_maildir, d);
+	do {
+		st = conn_read_line(&s->conn, frag, sizeof frag, &n);
+		if (st != CONN_LINE && st != CONN_PART)
+			return st;
+	} while (!smtp_data_feed(r, frag, n, st == CONN_LINE, s->conn.saw_cr));
+	return CONN_LINE;
 }
 
 /* The Return-Path and Received headers every delivery prepends. */
@@ -514,7 +454,7 @@ static int deliver(struct session *s, struct maildir_delivery *d,
 
 /* Reply to the end of DATA: 250 only when every copy is on disk. */
 static void data_finish(struct session *s, struct maildir_delivery *d,
-                        const struct data_result *r, const char *id)
+                        const struct smtp_data *r, const char *id)
 {
 	if (r->too_big || r->bare_lf || r->hops > SMTP_HOPS_MAX) {
 		maildir_abort(d);
@@ -555,7 +495,8 @@ static void queue_id(char *id, const char *uniq)
 static void cmd_data(struct session *s, char *arg)
 {
 	struct maildir_delivery d;
-	struct data_result r;
+	struct smtp_data r;
+	enum conn_status st;
 	char err[MAILDIR_ERR_LEN], id[MAILDIR_UNIQ_MAX];
 
 	if (*arg != '\0') {
@@ -572,11 +513,11 @@ static void cmd_data(struct session *s, char *arg)
 	queue_id(id, d.uniq);
 	reply(s, "354 End data with <CR><LF>.<CR><LF>");
 	trace_headers(s, &d, id);
-	data_read(s, &d, &r);
-	if (r.status != CONN_LINE) {
+	st = data_read(s, &d, &r);
+	if (st != CONN_LINE) {
 		maildir_abort(&d); /* the client went away: keep nothing */
 		log_event(s->peer, "message %s dropped: %s", id,
-		          conn_status_text(&s->conn, r.status));
+		          conn_status_text(&s->conn, st));
 		set_state(s, ST_QUIT);
 		return;
 	}

@@ -14,21 +14,17 @@ enum cs_kind { CS_UTF8, CS_LATIN1, CS_LATIN5, CS_OTHER };
 
 static enum cs_kind charset_kind(const char *cs)
 {
-	static const char *const utf8[] = { "", "utf-8", "utf8", "us-ascii",
-		                            "ascii", NULL };
-	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
-		                              "latin1", "windows-1252", NULL };
-	static const char *const latin5[] = { "iso-8859-9", "iso8859-9",
-		                              "latin5", "windows-1254", NULL };
-	for (int i = 0; utf8[i]; i++)
-		if (strcmp(cs, utf8[i]) == 0)
-			return CS_UTF8;
-	for (int i = 0; latin1[i]; i++)
-		if (strcmp(cs, latin1[i]) == 0)
-			return CS_LATIN1;
-	for (int i = 0; latin5[i]; i++)
-		if (strcmp(cs, latin5[i]) == 0)
-			return CS_LATIN5;
+	static const struct { const char *name; enum cs_kind kind; } known[] = {
+		{ "", CS_UTF8 }, { "utf-8", CS_UTF8 }, { "utf8", CS_UTF8 },
+		{ "us-ascii", CS_UTF8 }, { "ascii", CS_UTF8 },
+		{ "iso-8859-1", CS_LATIN1 }, { "iso8859-1", CS_LATIN1 },
+		{ "latin1", CS_LATIN1 }, { "windows-1252", CS_LATIN1 },
+		{ "iso-8859-9", CS_LATIN5 }, { "iso8859-9", CS_LATIN5 },
+		{ "latin5", CS_LATIN5 }, { "windows-1254", CS_LATIN5 },
+	};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(cs, known[i].name) == 0)
+			return known[i].kind;
 	return CS_OTHER;
 }
 
@@ -325,6 +321,10 @@ static void header_field(struct mime_in *m)
 		mime_decode_words(v, decoded, sizeof decoded);
 		fprintf(m->out, "%.*s: %s\n", (int)(colon - m->hdr), m->hdr,
 		        decoded);
+		char *keep = key[0] == 'f' ? m->from : key[0] == 's' ? m->subject
+		           : key[0] == 'd' ? m->date : NULL;
+		if (keep)
+			str_copy(keep, decoded, MIME_SUMMARY_MAX);
 	} else if (strcmp(key, "content-type") == 0) {
 		parse_params(&m->part, v, m->part.type, sizeof m->part.type);
 	} else if (strcmp(key, "content-disposition") == 0) {

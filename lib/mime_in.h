@@ -13,7 +13,8 @@
  * are, ISO-8859-1 and ISO-8859-9 (Turkish) converted to UTF-8; any other
  * charset is shown as is, with a note.
  *
- * What it shows: the From, To, Cc, Date and Subject headers decoded,
+ * What it shows: the From, To, Cc, Date and Subject headers decoded
+ * (and keeps From, Subject and Date for a table of messages),
  * the first text part decoded, then a list of the other parts
  * (attachments) with name, type and decoded size.  Control bytes that
  * could drive a terminal (ESC...) are shown as '?'.
@@ -35,6 +36,7 @@
 #define MIME_TYPE_MAX 128     /* "type/subtype" as shown */
 #define MIME_CHARSET_MAX 40
 #define MIME_ATTACH_MAX 64    /* attachments listed; the rest counted */
+#define MIME_SUMMARY_MAX 256  /* From, Subject, Date kept for a table */
 #define MIME_PIECE_MIN 80     /* pieces at least this long: boundary
                                  lines (RFC 2046 5.1.1) come whole */
 
@@ -75,6 +77,9 @@ struct mime_in {
 	size_t hlen;
 	char pend[4];                   /* base64 quad or QP "=X" pending */
 	size_t npend;
+	char from[MIME_SUMMARY_MAX];    /* the message's From, Subject and */
+	char subject[MIME_SUMMARY_MAX]; /* Date decoded, for a table of */
+	char date[MIME_SUMMARY_MAX];    /* messages ("" when absent) */
 	struct mime_attach attach[MIME_ATTACH_MAX];
 	size_t nattach;
 	unsigned long long more_attach; /* beyond MIME_ATTACH_MAX */

@@ -92,12 +92,32 @@ static int put_list(struct msg_buf *b, const char *name,
 	return rc < 0 ? MIME_ERR_HEADER : 0;
 }
 
+/* Is this a header the builder writes itself?  RFC 5322 3.6 allows
+ * one of each; a second would make the message ambiguous. */
+static bool own_header(const char *name, size_t n)
+{
+	static const char *const own[] = {
+		"Date", "From", "To", "Cc", "Bcc", "Subject", "Message-ID",
+		"MIME-Version", "Content-Type", "Content-Transfer-Encoding", NULL
+	};
+
+	for (size_t i = 0; own[i]; i++)
+		if (strlen(own[i]) == n && str_ncase_eq(name, own[i], n))
+			return true;
+	return false;
+}
+
 /* One --header "Name: value": RFC 5322 2.2 field name, any value. */
 static int put_extra(struct msg_buf *b, const char *line, char *err)
 {
 	char name[80];
 	size_t n = strcspn(line, ":");
 
+	if (n > 0 && line[n] == ':' && own_header(line, n)) {
+		snprintf(err, MIME_ERR_LEN, "header %.*s is written by mail_send "
+		         "itself (see its options)", (int)n, line);
+		return MIME_ERR_HEADER;
+	}
 	if (n == 0 || n >= sizeof name || line[n] != ':')
 		goto bad;
 	for (size_t i = 0; i < n; i++)

@@ -108,7 +108,8 @@ int pop3_open(struct pop3 *p, int fd, int timeout_s, bool trace)
 
 	conn_init(&p->conn, fd, fd, timeout_s, trace, CONN_CLIENT);
 	p->err[0] = p->reply[0] = p->timestamp[0] = '\0';
-	p->capa_top = p->capa_uidl = p->capa_user = p->capa_resp_codes = false;
+	p->capa_top = p->capa_uidl = p->capa_user = false;
+	p->capa_resp_codes = p->capa_pipelining = false;
 	p->in_use = false;
 	rc = status(p); /* S: +OK POP3 server ready <1896.697170952@host> */
 	if (rc == POP3_OK)
@@ -133,6 +134,7 @@ int pop3_capa(struct pop3 *p)
 		p->capa_uidl |= str_ncase_eq(line, "UIDL", 5);
 		p->capa_user |= str_ncase_eq(line, "USER", 5);
 		p->capa_resp_codes |= str_ncase_eq(line, "RESP-CODES", 11);
+		p->capa_pipelining |= str_ncase_eq(line, "PIPELINING", 11);
 		rc = POP3_OK;
 	}
 	return rc;
@@ -191,7 +193,8 @@ static int scan_number(const char **s, unsigned long max, unsigned long *v)
 	memcpy(digits, *s, k);
 	digits[k] = '\0';
 	*s += k;
-	return parse_ulong(digits, max, v);
+	/* parse_ulong() lets one digit over max through ("3" with max 2) */
+	return parse_ulong(digits, max, v) == 0 && *v <= max ? 0 : -1;
 }
 
 int pop3_stat(struct pop3 *p, unsigned long *count,
@@ -324,8 +327,16 @@ static int body_piece(struct pop3 *p, struct body *b, char *s, size_t n,
 	return deliver(p, b, s, n, eol) < 0 ? POP3_PROTO : 0;
 }
 
-int pop3_retr(struct pop3 *p, unsigned long n, long lines,
-              unsigned long long max, pop3_sink sink, void *ctx)
+int pop3_send_retr(struct pop3 *p, unsigned long n, long lines)
+{
+	int rc = lines < 0 ? conn_printf(&p->conn, "RETR %lu", n)
+	                   : conn_printf(&p->conn, "TOP %lu %ld", n, lines);
+
+	return rc < 0 ? net_fail(p, CONN_ERROR) : POP3_OK;
+}
+
+int pop3_read_body(struct pop3 *p, unsigned long long max, pop3_sink sink,
+                   void *ctx)
 {
 	struct body b = { sink, ctx, true, false, max };
 	enum conn_status st;
@@ -333,12 +344,7 @@ int pop3_retr(struct pop3 *p, unsigned long n, long lines,
 	int rc;
 
 	p->received = 0;
-	if (lines < 0)
-		rc = command(p, "RETR %lu", n);
-	else if (conn_printf(&p->conn, "TOP %lu %ld", n, lines) < 0)
-		return net_fail(p, CONN_ERROR);
-	else
-		rc = status(p);
+	rc = status(p); /* S: +OK 120 octets   (the reader flushes our C:) */
 	while (rc == POP3_OK) {
 		st = conn_read_line(&p->conn, p->piece, POP3_PIECE, &len);
 		if (st == CONN_EOF)
@@ -349,6 +355,14 @@ int pop3_retr(struct pop3 *p, unsigned long n, long lines,
 		rc = body_piece(p, &b, p->piece, len, st == CONN_LINE);
 	}
 	return rc == 1 ? POP3_OK : rc;
+}
+
+int pop3_retr(struct pop3 *p, unsigned long n, long lines,
+              unsigned long long max, pop3_sink sink, void *ctx)
+{
+	int rc = pop3_send_retr(p, n, lines);
+
+	return rc == POP3_OK ? pop3_read_body(p, max, sink, ctx) : rc;
 }
 
 int pop3_dele(struct pop3 *p, unsigned long n)

@@ -7,7 +7,8 @@
  *
  * Message bodies (RETR, TOP) are streamed to a callback a piece at a
  * time, byte-stuffing undone (RFC 1939 3), and counted against the size
- * LIST gave.  Leaves out: STLS, AUTH (SASL), pipelining of commands.
+ * LIST gave.  RETR can be pipelined (RFC 2449 6.6): send several, then
+ * read their answers in order.  Leaves out: STLS, AUTH (SASL).
  */
 #ifndef MAILAB_POP3_CLIENT_H
 #define MAILAB_POP3_CLIENT_H
@@ -45,7 +46,7 @@ struct pop3 {
 	char reply[POP3_REPLY_MAX + 1];     /* the last status line */
 	char timestamp[POP3_REPLY_MAX + 1]; /* the greeting's <...@...> */
 	char err[POP3_ERR_LEN];
-	bool capa_top, capa_uidl, capa_user, capa_resp_codes;
+	bool capa_top, capa_uidl, capa_user, capa_resp_codes, capa_pipelining;
 	bool in_use;                        /* the last -ERR said [IN-USE] */
 	unsigned long long received;        /* octets of the last body */
 	char piece[POP3_PIECE + 1];
@@ -85,6 +86,13 @@ int pop3_uidl(struct pop3 *p, unsigned long count,
  */
 int pop3_retr(struct pop3 *p, unsigned long n, long lines,
               unsigned long long max, pop3_sink sink, void *ctx);
+
+/* The two halves of pop3_retr(), for pipelining (RFC 2449 6.6): queue
+ * the command (sent when the next answer is awaited), and read one
+ * answer and its body. */
+int pop3_send_retr(struct pop3 *p, unsigned long n, long lines);
+int pop3_read_body(struct pop3 *p, unsigned long long max, pop3_sink sink,
+                   void *ctx);
 
 /* DELE n (RFC 1939 5): marked, deleted at QUIT. */
 int pop3_dele(struct pop3 *p, unsigned long n);

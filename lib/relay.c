@@ -11,6 +11,7 @@
 #include "relay.h"
 #include "dsn.h"
 #include "queue.h"
+#include "server.h"
 #include "smtp_client.h"
 #include "util.h"
 
@@ -163,7 +164,10 @@ static void hop_send(struct hop *h, struct queue_entry *e, size_t *idx,
 	char diag[QUEUE_RCPT_MAX][640];
 	struct msg_source src = { queue_open_msg(h->rc->maildir, e->name), true };
 	struct smtp_source s = { msg_read, &src };
-	struct smtp_envelope env = { e->from, to, n, 0, true };
+	const char *w = strstr(e->name, ",W=");
+	/* SIZE= (RFC 1870): the CRLF size from the name is estimate enough. */
+	struct smtp_envelope env = { e->from, to, n,
+		                     w ? strtoull(w + 3, NULL, 10) : 0, true };
 	bool keep[QUEUE_RCPT_MAX] = { false }, deferred = false;
 	size_t nfail = 0, k = 0;
 	int rc = SMTP_ERR_IO;
@@ -334,12 +338,27 @@ static long long run_pass(const struct relay_config *rc,
 
 /* ---- the runner process ---- */
 
-static volatile sig_atomic_t woken;
-
-static void on_wake(int sig)
+/*
+ * Sleep until ts passes, new mail is queued (a byte on the wake pipe) or
+ * the server stops.  SIGTERM is blocked from the check to the wait and
+ * let in by pselect() itself, so it cannot slip in between and be
+ * missed.
+ */
+static void wait_for_work(int wake, struct timespec *ts, const sigset_t *block)
 {
-	(void)sig;
-	woken = 1;
+	sigset_t orig;
+	fd_set fds;
+	char buf[256];
+
+	FD_ZERO(&fds);
+	if (wake >= 0)
+		FD_SET(wake, &fds);
+	sigprocmask(SIG_BLOCK, block, &orig);
+	if (!conn_stop_requested() &&
+	    pselect(wake + 1, &fds, NULL, NULL, ts, &orig) > 0)
+		while (read(wake, buf, sizeof buf) > 0)
+			; /* empty it: one pass serves every wake-up */
+	sigprocmask(SIG_SETMASK, &orig, NULL);
 }
 
 /* Only one runner per queue: an fcntl lock the kernel drops on exit. */
@@ -365,17 +384,14 @@ void relay_runner(void *arg)
 	const struct relay_config *rc = arg;
 	struct smtp_client *client = calloc(1, sizeof *client);
 	struct queue_entry *e = calloc(1, sizeof *e);
-	struct sigaction sa = { .sa_handler = on_wake };
-	sigset_t block, orig;
+	sigset_t block;
+	int wake = server_wake_fd();
 	pid_t parent = getppid();
 	int lock = -1;
 
 	if (client == NULL || e == NULL)
 		return;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
 	sigemptyset(&block);
-	sigaddset(&block, SIGUSR1);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	log_event("relay", "queue runner started for %zu route(s)", rc->nroute);
@@ -385,7 +401,6 @@ void relay_runner(void *arg)
 		long long next = 0, now = (long long)time(NULL);
 		struct timespec ts = { 5, 0 }; /* no lock yet: look again soon */
 
-		woken = 0;
 		if (lock < 0)
 			lock = queue_lock(rc);
 		if (lock >= 0) {
@@ -394,12 +409,7 @@ void relay_runner(void *arg)
 			if (ts.tv_sec > 5) /* look at getppid() now and then */
 				ts.tv_sec = 5;
 		}
-		/* Sleep until due, new mail (SIGUSR1) or stop, with no gap for a
-		 * signal to slip through between the check and the wait. */
-		sigprocmask(SIG_BLOCK, &block, &orig);
-		if (!woken && !conn_stop_requested())
-			pselect(0, NULL, NULL, NULL, &ts, &orig);
-		sigprocmask(SIG_SETMASK, &orig, NULL);
+		wait_for_work(wake, &ts, &block);
 	}
 	free(client);
 	free(e);

@@ -56,8 +56,9 @@ enum relay_kind relay_kind(const struct relay_config *rc, const char *domain);
 const struct relay_route *relay_route_for(const struct relay_config *rc,
                                           const char *domain);
 
-/* The queue runner: runs until SIGTERM/SIGINT; SIGUSR1 wakes it for new
- * mail.  Started by server_run() as the server's helper process. */
+/* The queue runner: runs until SIGTERM/SIGINT or its server is gone;
+ * server_wake_helper() wakes it for new mail.  Started by server_run()
+ * as the server's helper process. */
 void relay_runner(void *rc);
 
 #endif

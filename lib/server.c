@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,7 +16,8 @@
 
 /* Signal handlers may only touch these. */
 static volatile sig_atomic_t stopping;
-static pid_t helper_pid; /* set in the parent, inherited by sessions */
+static pid_t helper_pid;             /* the helper, in the parent */
+static int wake_pipe[2] = { -1, -1 }; /* sessions -> helper: "new work" */
 
 static void on_stop(int sig)
 {
@@ -47,10 +49,18 @@ void server_session_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* One byte down the pipe; if it is full, the helper is awake anyway. */
 void server_wake_helper(void)
 {
-	if (helper_pid > 0)
-		kill(helper_pid, SIGUSR1);
+	if (wake_pipe[1] >= 0) {
+		ssize_t n = write(wake_pipe[1], "!", 1);
+		(void)n;
+	}
+}
+
+int server_wake_fd(void)
+{
+	return wake_pipe[0];
 }
 
 static pid_t start_helper(const struct server_config *cfg, int *fds, int n)
@@ -174,8 +184,15 @@ int server_run(const struct server_config *cfg)
 	log_event(NULL, "listening on %s port %u%s",
 	          cfg->nbind ? "the -b addresses" : "127.0.0.1 and ::1", port,
 	          n > 1 || cfg->nbind ? "" : " (IPv4 only)");
-	if (cfg->helper)
+	if (cfg->helper) {
+		/* A pipe, not a signal: a restarted helper inherits the same
+		 * one, and no pid can go stale.  Never blocking either end. */
+		if (pipe(wake_pipe) == 0) {
+			fcntl(wake_pipe[0], F_SETFL, O_NONBLOCK);
+			fcntl(wake_pipe[1], F_SETFL, O_NONBLOCK);
+		}
 		helper_pid = start_helper(cfg, fds, n);
+	}
 	while (!stopping) {
 		reap(cfg, &kids, fds, n);
 		if (poll(pfd, (nfds_t)n, -1) < 0)

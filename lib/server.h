@@ -37,7 +37,10 @@ int server_stdio(const struct server_config *cfg);
 /* Install the stop handlers a session process needs. */
 void server_session_signals(void);
 
-/* Signal the helper process (e.g. "new mail queued"); no-op without one. */
+/* Tell the helper process there is new work (e.g. mail queued); a
+ * no-op without one.  The helper waits on server_wake_fd() (readable:
+ * read it empty, then work), -1 when there is none. */
 void server_wake_helper(void);
+int server_wake_fd(void);
 
 #endif

@@ -40,7 +40,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # sets PORT and LAST_PID.  The log is $T/LOG.
 start_server() {
 	name=$1 log=$T/$2; shift 2
-	"$@" -p 0 >"$log.out" 2>"$log" &
+	: >"$log" # now, not in the background: no old port may be read
+	"$@" -p 0 >"$log.out" 2>>"$log" &
 	LAST_PID=$!
 	PIDS="$PIDS $LAST_PID"
 	i=0
@@ -73,16 +74,16 @@ count_files() {
 	if [ -d "$1" ]; then find "$1" -type f | wc -l | tr -d ' '; else echo 0; fi
 }
 
-# wait_for COMMAND...: retry for up to 5 seconds.
+# wait_for COMMAND...: retry for up to 10 seconds (machines are busy).
 wait_for() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 200 ]; do
 		"$@" && return 0
 		sleep 0.05; i=$((i + 1))
 	done
 	return 1
 }
 
-# wait_count DIR N: wait (up to 5 s) until DIR holds N files.
+# wait_count DIR N: wait (up to 10 s) until DIR holds N files.
 has_count() { [ "$(count_files "$1")" -eq "$2" ]; }
 wait_count() { wait_for has_count "$1" "$2"; }

@@ -2,6 +2,7 @@
 # tests/lib.sh.  Python's email package (/usr/bin/python3) reads what
 # was stored, so the checks are those of an independent parser.
 
+# shellcheck disable=SC2034 # FAKE and SEED_BODY serve the t_send_*.sh
 SEND="$TOP/mail_send"
 FAKE="$TOP/tests/tools/fake_smtp"
 PY=/usr/bin/python3

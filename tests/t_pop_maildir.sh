@@ -148,7 +148,7 @@ X
 logged_in() { grep -q 'login as gizem' "$T/$1.log" 2>/dev/null; }
 server_pid() { sed -n 's/.*pop_server\[\([0-9]*\)\].*login as.*/\1/p' "$T/$1.log"; }
 
-hold first 1500
+hold first 2500
 wait_for logged_in first
 chat_ok "a second login while a session is open gets -ERR [IN-USE]" -- $POP <<'X'
 S: +OK*
@@ -222,8 +222,12 @@ check "the timed-out session removed nothing" test "$(count_files "$MD/big/new")
 
 rm -rf "$MD/melek"
 put_msg melek "$(uniq_name 1764000001 1 'Subject: old\n\nold\n')" 'Subject: old\n\nold\n'
-{ printf 'USER melek\r\nPASS 1234\r\nSTAT\r\nDELE 1\r\n'; sleep 1; printf 'STAT\r\nLIST\r\nQUIT\r\n'; } |
-	$POP >"$T/during.out" 2>"$T/during.log" &
+# The session goes on only once the delivery is done ($T/delivered).
+{
+	printf 'USER melek\r\nPASS 1234\r\nSTAT\r\nDELE 1\r\n'
+	wait_for test -f "$T/delivered"
+	printf 'STAT\r\nLIST\r\nQUIT\r\n'
+} | $POP >"$T/during.out" 2>"$T/during.log" &
 DURING_PID=$!
 wait_for grep -qs 'login as melek' "$T/during.log"
 chat_ok "smtp_server delivers to melek during her POP3 session" -- \
@@ -246,6 +250,7 @@ C: QUIT
 S: 221*
 X
 check "the new message is in new/ beside the old one" test "$(count_files "$MD/melek/new")" -eq 2
+touch "$T/delivered"
 wait "$DURING_PID"
 check "the session does not see the new mail (STAT after delivery)" \
 	test "$(grep -c '^+OK 0 0' "$T/during.out")" -eq 1

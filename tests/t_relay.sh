@@ -6,10 +6,11 @@ A=$T/a B=$T/b
 
 # free_port: a port nobody listens on now (ask smtp_server for one).
 free_port() {
-	"$TOP/smtp_server" -p 0 -d "$T/probe" 2>"$T/probe.log" &
+	: >"$T/probe.log"
+	"$TOP/smtp_server" -p 0 -d "$T/probe" 2>>"$T/probe.log" &
 	p=$!
-	wait_for grep -qs listening "$T/probe.log"
-	sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/probe.log" | head -n 1
+	wait_for grep -qs 'listening on' "$T/probe.log"
+	sed -n 's/.*listening on .* port \([0-9][0-9]*\).*/\1/p' "$T/probe.log" | head -n 1
 	kill "$p"; wait "$p" 2>/dev/null
 }
 
@@ -136,3 +137,13 @@ check "a relay loop (A -> B -> A ...): A takes the message" send_a melek@a.examp
 check "... and it ends in a bounce to the sender, not an endless loop" \
 	wait_count "$A/melek/new" 1
 check "... the bounce says: too many hops" grep -q '554 5.4.6' "$(find "$A/melek/new" -type f | head -n 1)"
+
+# make journey: the whole trip in one terminal, for the class.
+if sh "$TOP/scripts/journey.sh" >"$T/journey.out" 2>&1; then
+	pass "scripts/journey.sh (make journey) exits 0"
+else
+	fail "scripts/journey.sh (make journey) exits 0" "$(tail -n 5 "$T/journey.out" | tr '\n' ' ')"
+fi
+check "... shows A relaying to B as a client" grep -q '^  C: EHLO a.example' "$T/journey.out"
+check "... shows two Received: headers" test "$(grep -c '^  | Received:' "$T/journey.out")" -eq 2
+check "... and gizem reading the Turkish text" grep -qx 'Bu bir test mesajıdır Türkçe karakter içerir: ı, ç, ş, ü, ö, İ' "$T/journey.out"

@@ -3,7 +3,9 @@
 # silent server, a hostile one (tests/tools/fake_smtp), bad options.
 # Each ends with its exit code and one clear line on stderr, quickly,
 # and (outside ASan builds) in a few MiB of memory.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib_send.sh
 . "$(dirname "$0")/lib_send.sh"
 
 RSS_MAX=4096 # KiB: what mail_send may use whatever the server sends
@@ -31,6 +33,11 @@ fake_case nocrlf "reply without CRLF, server silent" 75 'no reply from server: t
 fake_case tiny "a reply too short for a code" 76 'not an SMTP reply'
 fake_case garbage "an HTTP server" 76 'not an SMTP reply: "HTTP/1.1 400 Bad Request"'
 fake_case dropdata "connection dropped during DATA" 75 'sending the message: \|reading reply: connection closed'
+start_server "fake_smtp dropdata" fakedrop2.log "$FAKE" dropdata || exit 0
+head -c 3000000 /dev/urandom >"$T/3mb.bin"
+sends "dropped during a 3 MB attachment: exit 75, no SIGPIPE death" 75 -p $PORT -a "$T/3mb.bin" -m x
+one_line "dropped during a 3 MB attachment: one line" "$T/send.err"
+stop_server $LAST_PID
 start_server "fake_smtp five" fake5.log "$FAKE" five || exit 0
 sends "five-octet replies (250 CRLF): sent" 0 -p $PORT -m x </dev/null
 stop_server $LAST_PID
@@ -58,6 +65,8 @@ sends "-m and -F together: exit 64" 64 -m a -F /etc/hostname
 sends "-u without -w: exit 64" 64 -u gizem
 sends "header with a line break: exit 64" 64 -p "$P" --header "$(printf 'X-A: 1\r\nBcc: x@y')" -m x
 sends "header without a colon: exit 64" 64 -p "$P" --header 'Nocolon' -m x
+sends "--header Subject (one of ours): exit 64" 64 -p "$P" --header 'subject: two' -m x
+has "--header Subject: says why" "$T/send.err" 'header subject is written by mail_send itself'
 sends "missing attachment: exit 66, before connecting" 66 -p "$P" -a "$T/none.pdf" -m x
 has "missing attachment: names it" "$T/send.err" "cannot read attachment $T/none.pdf"
 sends "missing -F file: exit 66" 66 -p "$P" -F "$T/none.txt"

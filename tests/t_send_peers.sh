@@ -3,7 +3,9 @@
 # with its fault injection (-f/-r reject a command with 5xx/4xx, -q hangs
 # up, -p hides PIPELINING, -e refuses EHLO, -8 hides 8BITMIME), and
 # Python's aiosmtpd storing into a Maildir that Python's email reads.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib_send.sh
 . "$(dirname "$0")/lib_send.sh"
 
 SINK=/usr/sbin/smtp-sink

@@ -1,7 +1,9 @@
 #!/bin/sh
 # mail_send against our smtp_server: each message is stored in a Maildir
 # and read back with Python's email parser, headers and bytes checked.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib_send.sh
 . "$(dirname "$0")/lib_send.sh"
 
 start_server "smtp_server" smtp.log "$TOP/smtp_server" -d "$T/md" -n mx.test || exit 0

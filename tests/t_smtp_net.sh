@@ -137,3 +137,21 @@ wait_for grep -qs '^S: 221' "$T/v.log"
 check "-v traces client lines as C:" grep -qx 'C: MAIL FROM:<melek@example.com>' "$T/v.log"
 check "-v traces server lines as S:" grep -qx 'S: 354 End data with <CR><LF>.<CR><LF>' "$T/v.log"
 check "-v traces the message lines too" grep -qx 'C: over a socket' "$T/v.log"
+
+# -b: listen only where asked.
+start_server "smtp_server -b 127.0.0.1" b4.log "$TOP/smtp_server" -d "$MD" -b 127.0.0.1 || exit 1
+chat_ok "-b 127.0.0.1: served over IPv4" 127.0.0.1 "$PORT" <"$T/one.chat"
+check_not "-b 127.0.0.1: nothing on ::1" "$CHAT" -t 2 ::1 "$PORT" </dev/null
+stop_server "$LAST_PID"
+if "$CHAT" -t 2 ::1 1 </dev/null 2>&1 | grep -q 'refused'; then
+	start_server "smtp_server -b ::1 -b 127.0.0.1" b6.log "$TOP/smtp_server" -d "$MD" -b ::1 -b 127.0.0.1 || exit 1
+	chat_ok "-b ::1 -b 127.0.0.1: served over IPv6" ::1 "$PORT" <"$T/one.chat"
+	chat_ok "... and over IPv4 on the same port" 127.0.0.1 "$PORT" <"$T/one.chat"
+	stop_server "$LAST_PID"
+else
+	skip "-b ::1" "no IPv6 loopback on this host"
+fi
+"$TOP/smtp_server" -b 192.0.2.1 -p 0 -d "$MD" 2>"$T/noaddr.log"
+check "-b with an address this host lacks: a clear error" grep -q 'cannot bind 192.0.2.1 port 0: .*this host has no such address' "$T/noaddr.log"
+check_not "-p 70000 is refused (EX_USAGE)" "$TOP/smtp_server" -p 70000
+check "--help ends with the Wireshark filter and Decode As" sh -c "'$TOP/smtp_server' --help | tail -n 4 | grep -q 'Decode As' && '$TOP/smtp_server' --help | grep -q 'tcp.port == 1025'"

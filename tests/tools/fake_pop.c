@@ -14,6 +14,7 @@
  *   hang-retr   RETR of the last message: half of it, then silence
  *   in-use      PASS: -ERR [IN-USE]         no-ts      greeting without
  *   no-uidl     UIDL: -ERR                             an APOP timestamp
+ *   err-retr1   RETR 1: -ERR (message 1 cannot be read)
  *   endless-greeting  the greeting never ends
  *
  *   fake_pop [-m MODE] [-l LOGFILE] [-p PORT] FILE...
@@ -146,7 +147,7 @@ static void cmd_uidl(struct fake *f)
 		if (mode_is(f, "big-uidl") && i == 0) {
 			static char big[10241];
 			memset(big, 'u', sizeof big - 1);
-			send_line(f, "%zu ", i + 1);
+			conn_write(&f->c, "1 ", 2);
 			conn_write(&f->c, big, sizeof big - 1);
 			conn_write(&f->c, "\r\n", 2);
 		} else
@@ -172,6 +173,10 @@ static void cmd_retr(struct fake *f, const char *arg)
 
 	if (n == 0)
 		return;
+	if (mode_is(f, "err-retr1") && n == 1) {
+		send_line(f, "-ERR cannot read message 1");
+		return;
+	}
 	len = f->len[n - 1];
 	send_line(f, "+OK %zu octets", list_size(f, n - 1));
 	if (mode_is(f, "endless"))
@@ -187,7 +192,7 @@ static void cmd_retr(struct fake *f, const char *arg)
 	                  : mode_is(f, "huge-retr") ? 2 << 20 : 0;
 	     extra > 0; extra -= 64)
 		conn_write(&f->c, "padding padding padding padding padding "
-		                  "padding padding pad\r\n", 64);
+		                  "padding padding paddin\r\n", 64);
 	if (mode_is(f, "eof-retr")) {
 		conn_flush(&f->c);
 		exit(0);

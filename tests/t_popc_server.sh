@@ -1,0 +1,139 @@
+#!/bin/sh
+# pop_client against our pop_server, with the mail delivered by our
+# smtp_server (and mail_send when it is built): the lab's whole journey.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_popc.sh"
+popc_servers || exit 1
+P="-p $POP_PORT"
+
+# An empty mailbox first: it says so and exits 0.
+check "empty mailbox: says so, exit 0" sh -c "$POPC $P >$T/out && grep -q 'The mailbox is empty' $T/out"
+
+send_seed
+cat >"$T/m2.eml" <<'X'
+From: =?utf-8?B?TWVsZWsgw5Z6dMO8cms=?= <melek@example.com>
+To: gizem@example.com
+Subject: =?utf-8?Q?=C4=B0kinci_mesaj?=
+Date: Fri, 27 Nov 2026 07:00:00 +0000
+Content-Type: text/plain; charset=iso-8859-9
+Content-Transfer-Encoding: quoted-printable
+
+=DDkinci sat=FDr: =FE=F0=E7
+.a line that starts with a dot
+X
+deliver gizem@example.com "$T/m2.eml"
+
+$POPC $P >"$T/default.out" 2>"$T/default.err"
+rc=$?
+check "default: exit 0" test $rc -eq 0
+check "default: STAT line" has "$T/default.out" "STAT: 2 messages,"
+check "default: LIST lines" sh -c "grep -q '^1 [0-9][0-9]*\$' $T/default.out && grep -q '^2 [0-9][0-9]*\$' $T/default.out"
+check "default: Turkish text decoded" has "$T/default.out" "Bu bir test mesajıdır Türkçe karakter içerir: ı, ç, ş, ü, ö, İ"
+check "default: Subject shown, Received hidden" sh -c "grep -q '^Subject: Selam' $T/default.out && ! grep -q '^Received' $T/default.out"
+
+$POPC $P -n 2 >"$T/n2.out"
+check "-n 2: RFC 2047 From and Subject decoded" sh -c "grep -q '^From: Melek Öztürk <melek@example.com>' $T/n2.out && grep -q '^Subject: İkinci mesaj' $T/n2.out"
+check "-n 2: ISO-8859-9 quoted-printable body in UTF-8" has "$T/n2.out" "İkinci satır: şğç"
+check "-n 2: byte-stuffed line un-stuffed" grep -q '^\.a line that starts' "$T/n2.out"
+check "-n 3 of 2: says there is none" sh -c "$POPC $P -n 3 | grep -q 'There is no message 3'"
+
+$POPC $P --raw -n 2 >"$T/raw.out"
+check "--raw: encoded words left as they are" has "$T/raw.out" "Subject: =?utf-8?Q?=C4=B0kinci_mesaj?="
+check "--raw: CRLF line endings as received" sh -c "grep -c \"\$(printf '\\r')\$\" $T/raw.out | grep -qv '^0\$'"
+check "--raw: the Received: header pop_server sent" grep -q '^Received: ' "$T/raw.out"
+
+$POPC $P --list >"$T/list.out"
+check "--list: a header row and two rows" test "$(wc -l <"$T/list.out")" -eq 3
+check "--list: From and Subject decoded" sh -c "grep -q '^ *2 .*Melek Öztürk.*İkinci mesaj.*07:00:00' $T/list.out"
+
+$POPC $P --top 0 -n 2 -v >"$T/top.out" 2>"$T/top.err"
+check "--top 0: sends TOP 2 0" has "$T/top.err" "C: TOP 2 0"
+check "--top 0: headers without the body" sh -c "grep -q '^Subject: İkinci' $T/top.out && ! grep -q 'satır' $T/top.out"
+check "-v: server lines traced as S:" grep -q '^S: +OK ' "$T/top.err"
+$POPC $P --top 1 -n 2 >"$T/top1.out"
+check "--top 1: the headers and one body line" sh -c "grep -q 'İkinci satır' $T/top1.out && ! grep -q 'starts with a dot' $T/top1.out"
+$POPC $P -v -n 2 >/dev/null 2>"$T/v.err"
+check "-v: body lines traced with their stuffing" grep -q '^S: \.\.a line that starts' "$T/v.err"
+check "-v: USER and PASS in the trace" sh -c "grep -q '^C: USER gizem' $T/v.err && grep -q '^C: PASS 1234' $T/v.err"
+
+$POPC $P --apop -v >"$T/apop.out" 2>"$T/apop.err"
+check "--apop: logs in with APOP, no PASS" sh -c "grep -q '^C: APOP gizem [0-9a-f]\{32\}\$' $T/apop.err && ! grep -q 'C: PASS' $T/apop.err && grep -q 'Türkçe' $T/apop.out"
+
+$POPC $P -w wrong >"$T/bad.out" 2>"$T/bad.err"
+rc=$?
+check "wrong password: exit EX_NOPERM (77)" test $rc -eq 77
+check "wrong password: the server's text" grep -q 'login refused for gizem: -ERR' "$T/bad.err"
+$POPC $P --apop -w wrong >/dev/null 2>&1
+check "wrong APOP secret: exit 77" test $? -eq 77
+
+# [IN-USE]: a session holds the mailbox while pop_client tries.
+"$CHAT" 127.0.0.1 "$POP_PORT" >"$T/hold.out" 2>&1 <<'X' &
+S: +OK*
+C: USER gizem
+S: +OK*
+C: PASS 1234
+S: +OK*
+SLEEP 5000
+C: QUIT
+S: +OK*
+X
+HOLD=$!
+logins=$(grep -c 'login as gizem' "$T/pop.log")
+wait_for sh -c "test \$(grep -c 'login as gizem' $T/pop.log) -gt $logins"
+$POPC $P >/dev/null 2>"$T/busy.err"
+rc=$?
+kill $HOLD 2>/dev/null
+wait $HOLD
+check "[IN-USE]: reported as mailbox busy" sh -c "grep -q 'mailbox busy' $T/busy.err && grep -q 'IN-USE' $T/busy.err"
+check "[IN-USE]: exit EX_TEMPFAIL (75)" test $rc -eq 75
+
+check_not "--delete without -o is refused" $POPC $P --delete
+check "--timeout 0 is refused" sh -c "$POPC $P --timeout 0 2>/dev/null; test \$? -eq 64"
+check "-p 99999 is refused" sh -c "$POPC -p 99999 2>/dev/null; test \$? -eq 64"
+check "nobody listening: exit EX_UNAVAILABLE" sh -c "$POPC -p 1 2>/dev/null; test \$? -eq 69"
+check "unknown host: exit EX_NOHOST" sh -c "$POPC -H no-such-host.invalid 2>/dev/null; test \$? -eq 68"
+
+# A multipart message with attachments: the text, then a summary.
+head -c 3000 /dev/urandom >"$T/rapor.pdf"
+printf 'not: \303\247\n' >"$T/not.txt"
+if [ -x "$TOP/mail_send" ]; then
+	"$TOP/mail_send" -p "$SMTP_PORT" -t melek@example.com -s "İki ek" \
+		-m "Merhaba, iki ek var: ş" -a "$T/rapor.pdf" -a "$T/not.txt" \
+		</dev/null >"$T/ms.out" 2>&1
+	$POPC $P -u melek >"$T/mp.out" 2>&1
+	check "mail_send -a: the text part decoded" sh -c "grep -q '^Subject: İki ek' $T/mp.out && grep -q 'Merhaba, iki ek var: ş' $T/mp.out"
+	check "mail_send -a: attachments listed with name, type, size" sh -c "grep -q 'rapor.pdf (application/pdf, 3000 bytes)' $T/mp.out && grep -q 'not.txt (text/plain, 8 bytes)' $T/mp.out"
+else
+	skip "mail_send -a: attachments listed" "mail_send not built"
+fi
+cat >"$T/mp.eml" <<'X'
+From: melek@example.com
+Subject: =?utf-8?Q?=C3=87ok_par=C3=A7al=C4=B1?=
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: multipart/alternative; boundary="inner"
+
+--inner
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: base64
+
+xLBraW5jaSBtZXRpbjogxZ/En8Sx
+--inner
+Content-Type: text/html; charset=utf-8
+
+<p>html</p>
+--inner--
+--outer
+Content-Type: image/png; name="=?utf-8?B?cmVzaW0ucG5n?="
+Content-Disposition: attachment; filename*=utf-8''res%C4%B0m.png
+Content-Transfer-Encoding: base64
+
+iVBORw0KGgo=
+--outer--
+X
+deliver test@example.com "$T/mp.eml"
+$POPC $P -u test >"$T/mp2.out" 2>&1
+check "multipart/alternative inside mixed: the plain part, base64 decoded" sh -c "grep -q '^Subject: Çok parçalı' $T/mp2.out && grep -q 'İkinci metin: şğı' $T/mp2.out && ! grep -q '<p>html' $T/mp2.out"
+check "multipart: the html part and the image listed" sh -c "grep -q '(no name) (text/html, 12 bytes)' $T/mp2.out && grep -q 'resİm.png (image/png, 8 bytes)' $T/mp2.out"
