@@ -41,7 +41,13 @@ tests/unit/%: tests/unit/%.c lib/libmailab.a tests/unit/check.h $(wildcard lib/*
 tests/tools/%: tests/tools/%.c lib/libmailab.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< lib/libmailab.a $(LDFLAGS)
 
-test: all $(UNIT) $(TOOLS)
+tests/shim/%.so: tests/shim/%.c
+	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
+
+# The fsync-failing shim is for Linux's LD_PRELOAD; elsewhere its test skips.
+SHIMS := $(if $(filter Linux,$(shell uname -s)),tests/shim/failfs.so)
+
+test: all $(UNIT) $(TOOLS) $(SHIMS)
 	@sh tests/run.sh
 
 asan:
@@ -62,6 +68,6 @@ install: all
 	cp $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -f $(PROGS) $(LIB_OBJ) lib/libmailab.a $(UNIT) $(TOOLS)
+	rm -f $(PROGS) $(LIB_OBJ) lib/libmailab.a $(UNIT) $(TOOLS) tests/shim/*.so
 
 .PHONY: all test asan bench demo journey install clean

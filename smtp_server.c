@@ -84,6 +84,7 @@ struct session {
 	enum state state;
 	bool esmtp, authenticated, smtputf8, body_8bit;
 	unsigned errors; /* bad commands in a row */
+	enum conn_status end;    /* why the session ended, when not QUIT */
 	enum conn_ending ending; /* how the last command line ended */
 	char helo[256];
 	char user[ADDR_MAX + 1];
@@ -108,8 +109,9 @@ static void reply(struct session *s, const char *fmt, ...)
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
 	conn_printf(&s->conn, "%s", text);
-	/* 4xx/5xx answers to commands count towards the 421 below. */
-	if (text[0] == '5' || (text[0] == '4' && text[1] != '2'))
+	/* The client's mistakes (5xx) count towards the 421 below; our own
+	 * temporary trouble (4xx, e.g. 452 too many recipients) does not. */
+	if (text[0] == '5')
 		s->errors++;
 	else
 		s->errors = 0;
@@ -307,10 +309,16 @@ static int check_rcpt(struct session *s, const char *path, char *box)
 		reply(s, "553 5.1.3 Mailbox name not allowed: <%s>", path);
 		return -1;
 	}
-	if (s->cfg->check_rcpt &&
-	    users_lookup(s->cfg->users_file, box, pass, sizeof pass) != 1) {
-		reply(s, "550 5.1.1 <%s>: no such user here", path);
-		return -1;
+	if (s->cfg->check_rcpt) {
+		int known = users_lookup(s->cfg->users_file, box, pass, sizeof pass);
+		if (known < 0) { /* our trouble, not the address's: try later */
+			reply(s, "451 4.3.0 Cannot read the users file now");
+			return -1;
+		}
+		if (known == 0) {
+			reply(s, "550 5.1.1 <%s>: no such user here", path);
+			return -1;
+		}
 	}
 	return RELAY_LOCAL;
 }
@@ -347,12 +355,14 @@ static void cmd_rcpt(struct session *s, char *arg)
 		return;
 	s->routed[s->nrcpt] = kind == RELAY_ROUTED;
 	str_copy(s->rcpt[s->nrcpt++], path, ADDR_MAX + 1);
-	for (i = 0; i < s->nbox && strcmp(s->box[i], box) != 0; i++)
-		;
-	if (kind == RELAY_ROUTED)
+	if (kind == RELAY_ROUTED) {
 		s->nrouted++;
-	else if (i == s->nbox) /* one copy per mailbox, however named */
-		str_copy(s->box[s->nbox++], box, MAILDIR_BOX_MAX + 1);
+	} else {
+		for (i = 0; i < s->nbox && strcmp(s->box[i], box) != 0; i++)
+			;
+		if (i == s->nbox) /* one copy per mailbox, however named */
+			str_copy(s->box[s->nbox++], box, MAILDIR_BOX_MAX + 1);
+	}
 	set_state(s, ST_RCPT);
 	reply(s, "250 2.1.5 Recipient <%s> ok", path);
 }
@@ -420,7 +430,7 @@ static int queue_envelope(char *err, struct session *s,
 	time_t now = time(NULL);
 
 	memset(&e, 0, offsetof(struct queue_entry, rcpt));
-	queue_msg_name(d, e.name, sizeof e.name);
+	maildir_delivery_name(d, e.name, sizeof e.name);
 	str_copy(e.from, s->from, sizeof e.from);
 	e.arrived = e.next = (long long)now;
 	for (size_t i = 0; i < s->nrcpt; i++)
@@ -442,11 +452,15 @@ static int deliver(struct session *s, struct maildir_delivery *d,
 		boxes[n++] = s->box[i];
 	if (s->nrouted > 0)
 		boxes[n++] = QUEUE_BOX;
-	if (maildir_commit(err, d, s->cfg->maildir, boxes, n) < 0 ||
-	    (s->nrouted > 0 && queue_envelope(err, s, d) < 0)) {
-		queue_msg_name(d, name, sizeof name);
-		queue_undo_delivery(s->cfg->maildir, boxes, n, name);
+	if (maildir_commit(err, d, s->cfg->maildir, boxes, n) < 0) {
 		log_event(s->peer, "message %s not stored: %s", id, err);
+		return -1;
+	}
+	if (s->nrouted > 0 && queue_envelope(err, s, d) < 0) {
+		/* No envelope, no relay: take the local copies back too. */
+		maildir_delivery_name(d, name, sizeof name);
+		queue_undo_delivery(s->cfg->maildir, boxes, n, name);
+		log_event(s->peer, "message %s not queued: %s", id, err);
 		return -1;
 	}
 	return 0;
@@ -515,9 +529,10 @@ static void cmd_data(struct session *s, char *arg)
 	trace_headers(s, &d, id);
 	st = data_read(s, &d, &r);
 	if (st != CONN_LINE) {
-		maildir_abort(&d); /* the client went away: keep nothing */
+		maildir_abort(&d); /* cut short: keep nothing */
 		log_event(s->peer, "message %s dropped: %s", id,
 		          conn_status_text(&s->conn, st));
+		s->end = st;
 		set_state(s, ST_QUIT);
 		return;
 	}
@@ -539,9 +554,12 @@ static long auth_line(struct session *s, unsigned char *out)
 	long k;
 
 	if (st != CONN_LINE) {
-		if (st != CONN_TOOLONG)
+		if (st != CONN_TOOLONG) { /* gone, timed out or stopping */
+			s->end = st;
 			set_state(s, ST_QUIT);
-		reply(s, "501 5.5.2 Authentication line not accepted");
+			return -1;
+		}
+		reply(s, "501 5.5.2 Authentication line too long");
 		return -1;
 	}
 	if (strcmp(s->line, "*") == 0) {
@@ -559,7 +577,19 @@ static long auth_line(struct session *s, unsigned char *out)
 /* Check a user and password against the users file; reply either way. */
 static void auth_check(struct session *s, const char *user, const char *pass)
 {
-	int ok = users_check(s->cfg->users_file, user, pass);
+	int ok;
+
+	for (const char *p = user; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			reply(s, "501 5.5.2 Control byte in the user name");
+			return;
+		}
+	ok = users_check(s->cfg->users_file, user, pass);
+	if (ok < 0) { /* RFC 4954 6: a temporary failure, not a wrong password */
+		reply(s, "454 4.7.0 Temporary authentication failure");
+		log_event(s->peer, "AUTH as %s: users file unreadable", user);
+		return;
+	}
 
 	if (ok == 1) {
 		s->authenticated = true;
@@ -568,8 +598,7 @@ static void auth_check(struct session *s, const char *user, const char *pass)
 		log_event(s->peer, "AUTH as %s: ok", user);
 	} else {
 		reply(s, "535 5.7.8 Authentication credentials invalid");
-		log_event(s->peer, "AUTH as %s: refused%s", user,
-		          ok < 0 ? " (users file unreadable)" : "");
+		log_event(s->peer, "AUTH as %s: refused", user);
 	}
 }
 
@@ -742,6 +771,12 @@ static bool clean_command(struct session *s, size_t len)
 		reply(s, "500 5.5.2 Non-ASCII byte in command");
 		return false;
 	}
+	/* A CR or an escape in HELO's name would reach headers and logs. */
+	for (const char *p = s->line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			reply(s, "501 5.5.2 Control byte in command");
+			return false;
+		}
 	return true;
 }
 
@@ -770,23 +805,24 @@ static void dispatch(struct session *s, size_t len)
 }
 
 /* Tell the client why the session ends, when it can still hear it. */
-static void session_end(struct session *s, enum conn_status st)
+static void session_end(struct session *s)
 {
-	if (st == CONN_TIMEOUT)
+	if (s->end == CONN_TIMEOUT)
 		reply(s, "421 4.4.2 %s Timeout, closing connection",
 		      s->cfg->hostname);
-	else if (st == CONN_STOP)
+	else if (s->end == CONN_STOP)
 		reply(s, "421 4.3.2 %s Service shutting down", s->cfg->hostname);
 	conn_flush(&s->conn);
 	log_event(s->peer, "disconnected (%s)",
-	          st == CONN_LINE ? "QUIT" : conn_status_text(&s->conn, st));
+	          s->end != CONN_LINE ? conn_status_text(&s->conn, s->end)
+	          : s->errors >= SMTP_ERRORS_MAX ? "too many errors" : "QUIT");
 }
 
 /* One SMTP session, from the greeting to QUIT (or the peer vanishing). */
 static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 {
 	struct session *s = calloc(1, sizeof *s);
-	enum conn_status st = CONN_LINE;
+	enum conn_status st;
 	size_t len;
 
 	if (s == NULL)
@@ -794,6 +830,7 @@ static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 	s->cfg = ctx;
 	s->peer = peer;
 	s->state = ST_INIT;
+	s->end = CONN_LINE;
 	net_peer_addr(rfd, s->peer_addr, sizeof s->peer_addr);
 	conn_init(&s->conn, rfd, wfd, s->cfg->timeout, s->cfg->verbose,
 	          CONN_SERVER);
@@ -806,16 +843,18 @@ static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 		if (st == CONN_TOOLONG)
 			reply(s, "500 5.5.2 Line too long (limit %d octets)",
 			      SMTP_CMD_MAX);
-		else if (st != CONN_LINE)
-			break;
-		else
+		else if (st == CONN_LINE)
 			dispatch(s, len);
+		else { /* gone, timed out, or the server is stopping */
+			s->end = st;
+			set_state(s, ST_QUIT);
+		}
 		if (s->errors >= SMTP_ERRORS_MAX && s->state != ST_QUIT) {
 			reply(s, "421 4.7.0 Too many errors, closing connection");
 			set_state(s, ST_QUIT);
 		}
 	}
-	session_end(s, st);
+	session_end(s);
 	free(s);
 }
 

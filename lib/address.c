@@ -37,6 +37,9 @@ enum addr_error addr_parse_path(const char *s, char *addr, const char **rest,
 	}
 	for (end = start; *end; end++) {
 		if (*end == '\\' && quoted && end[1]) {
+			/* RFC 5321 4.1.2 quoted-pairSMTP: %d92 %d32-126 */
+			if ((unsigned char)end[1] < 0x20 || end[1] == 0x7f)
+				return ADDR_SYNTAX;
 			end++;
 			continue;
 		}

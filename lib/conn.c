@@ -62,7 +62,9 @@ static int wait_fd(struct conn *c, int fd, short events)
 	int rc;
 
 	for (;;) {
-		if (stop_requested)
+		/* A stop ends waiting for input; output (the 421 that says
+		 * why) still goes out, within the timeout. */
+		if (stop_requested && events == POLLIN)
 			return -2;
 		rc = poll(&p, 1, c->timeout_ms);
 		if (rc >= 0)
@@ -98,8 +100,6 @@ static long fill(struct conn *c)
 		c->err = errno;
 		return errno == EINTR ? -CONN_STOP : -CONN_ERROR;
 	}
-	if (!c->saw_cr && memchr(c->rbuf + c->rlen, '\r', (size_t)n))
-		c->saw_cr = true;
 	c->rlen += (size_t)n;
 	return n;
 }
@@ -125,6 +125,10 @@ enum conn_status conn_read_line(struct conn *c, char *buf, size_t cap,
 		if (lf)
 			take = (size_t)(lf - start) + 1;
 		memcpy(buf + got, start, take);
+		/* Only bytes handed over count: what sits in the buffer ahead
+		 * must not change how this line is read. */
+		if (!c->saw_cr && memchr(start, '\r', take))
+			c->saw_cr = true;
 		got += take;
 		c->rpos += take;
 		if (lf) {

@@ -54,9 +54,20 @@ int maildir_path(char *path, const char *root, const char *box,
 	return 0;
 }
 
+/* mkdir, and when it made something, fsync the parent so that the new
+ * entry survives a crash (a first delivery creates the mailbox). */
 static int make_dir(const char *path)
 {
-	return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -1;
+	char parent[MAILDIR_PATH_MAX];
+	const char *slash;
+
+	if (mkdir(path, 0700) < 0)
+		return errno == EEXIST ? 0 : -1;
+	slash = strrchr(path, '/');
+	if (slash == NULL)
+		return maildir_sync_dir(".");
+	snprintf(parent, sizeof parent, "%.*s", (int)(slash - path), path);
+	return maildir_sync_dir(slash == path ? "/" : parent);
 }
 
 int maildir_make_box(char *err, const char *root, const char *box)
@@ -202,11 +213,45 @@ static int place(const char *tmp, const char *path, int last)
 	return last ? rename(tmp, path) : link(tmp, path);
 }
 
+void maildir_delivery_name(const struct maildir_delivery *d, char *name,
+                           size_t cap)
+{
+	snprintf(name, cap, "%s,S=%llu,W=%llu", d->uniq, d->size,
+	         maildir_pop_size(d->size, d->newlines, d->last));
+}
+
+/* Put the message into boxes[i]/new/ and make that durable. */
+static int place_in(char *err, struct maildir_delivery *d, const char *root,
+                    const char *box, const char *name, int last)
+{
+	char path[MAILDIR_PATH_MAX];
+
+	if (maildir_path(path, root, box, "new", name) < 0) {
+		snprintf(err, MAILDIR_ERR_LEN, "path too long under %s", root);
+		return -1;
+	}
+	if (place(d->tmp_path, path, last) < 0 &&
+	    (errno != ENOENT || maildir_make_box(err, root, box) < 0 ||
+	     place(d->tmp_path, path, last) < 0)) {
+		snprintf(err, MAILDIR_ERR_LEN, "cannot deliver to %s: %s", path,
+		         strerror(errno));
+		return -1;
+	}
+	maildir_path(path, root, box, "new", NULL);
+	if (maildir_sync_dir(path) < 0) {
+		snprintf(err, MAILDIR_ERR_LEN, "cannot fsync %s: %s", path,
+		         strerror(errno));
+		return 1; /* it is there, but not durable: undo it too */
+	}
+	return 0;
+}
+
 int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
                    const char *const boxes[], size_t nbox)
 {
-	char name[MAILDIR_UNIQ_MAX + 48], path[MAILDIR_PATH_MAX];
-	size_t i;
+	char name[MAILDIR_UNIQ_MAX + 48];
+	size_t done = 0;
+	int rc = 0;
 
 	drain(d);
 	if (!d->failed && fsync(d->fd) < 0) {
@@ -221,35 +266,22 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 	}
 	close(d->fd);
 	d->fd = -1;
-	snprintf(name, sizeof name, "%s,S=%llu,W=%llu", d->uniq, d->size,
-	         maildir_pop_size(d->size, d->newlines, d->last));
-	for (i = 0; i < nbox; i++) {
-		if (maildir_path(path, root, boxes[i], "new", name) < 0)
-			break;
-		if (place(d->tmp_path, path, i + 1 == nbox) < 0 &&
-		    (errno != ENOENT || maildir_make_box(err, root, boxes[i]) < 0 ||
-		     place(d->tmp_path, path, i + 1 == nbox) < 0)) {
-			snprintf(err, MAILDIR_ERR_LEN, "cannot deliver to %s: %s",
-			         path, strerror(errno));
-			break;
-		}
-		maildir_path(path, root, boxes[i], "new", NULL);
-		if (maildir_sync_dir(path) < 0) {
-			snprintf(err, MAILDIR_ERR_LEN, "cannot fsync %s: %s",
-			         path, strerror(errno));
-			i++; /* the link exists: remove it too */
-			break;
-		}
+	maildir_delivery_name(d, name, sizeof name);
+	if (nbox == 0) {
+		snprintf(err, MAILDIR_ERR_LEN, "no mailbox to deliver to");
+		rc = -1;
 	}
-	if (i < nbox || nbox == 0) {
-		if (nbox == 0)
-			snprintf(err, MAILDIR_ERR_LEN, "no mailbox to deliver to");
-		unlink_links(root, boxes, i, name);
+	while (rc == 0 && done < nbox) {
+		rc = place_in(err, d, root, boxes[done], name, done + 1 == nbox);
+		if (rc >= 0)
+			done++; /* placed (rc 1: placed but not durable) */
 	}
-	if (i < nbox || nbox == 0)
-		unlink(d->tmp_path); /* after success it was renamed away */
+	if (rc != 0) { /* all or nothing: take back what was placed */
+		unlink_links(root, boxes, done, name);
+		unlink(d->tmp_path);
+	}
 	d->tmp_path[0] = '\0';
-	return i == nbox && nbox > 0 ? 0 : -1;
+	return rc == 0 ? 0 : -1;
 }
 
 void maildir_abort(struct maildir_delivery *d)

@@ -4,8 +4,9 @@
  *
  * Delivery follows the Maildir protocol (qmail's maildir(5)): write the
  * message to tmp/, fsync it, link it into new/ of every recipient's
- * mailbox, fsync each new/, then remove the tmp/ name.  A reader never
- * sees a partial file; a crash leaves at most a stray file in tmp/.
+ * mailbox but the last and rename it into the last one, fsync each
+ * new/.  A reader never sees a partial file; a crash leaves at most a
+ * stray file in tmp/.
  *
  * Unique names look like 1764225601.M123456P4242Q3.host,S=812,W=830:
  * seconds, microseconds, pid and a per-process counter make them
@@ -69,6 +70,10 @@ void maildir_write(struct maildir_delivery *d, const void *p, size_t n);
  */
 int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
                    const char *const boxes[], size_t nbox);
+
+/* The name a delivery gets in new/: "<unique>,S=<size>,W=<CRLF size>". */
+void maildir_delivery_name(const struct maildir_delivery *d, char *name,
+                           size_t cap);
 
 /* Drop a delivery in progress: nothing stays in tmp/ or new/. */
 void maildir_abort(struct maildir_delivery *d);

@@ -86,6 +86,9 @@ static int listen_one(char *err, const struct addrinfo *ai, const char *name,
 		            ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
 		            : ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* Non-blocking: a client gone between poll() and accept() must not
+	 * leave the server waiting in accept(). */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
 }
 
@@ -158,6 +161,8 @@ int net_accept(char *err, int lfd, char *peer)
 		snprintf(err, NET_ERR_LEN, "accept: %s", strerror(errno));
 		return -1;
 	}
+	/* BSDs hand on the listener's O_NONBLOCK; sessions want blocking. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	format_addr((void *)&ss, peer, NET_PEER_LEN, 1);
 	return fd;
 }

@@ -14,13 +14,6 @@
 
 #define QUEUE_LINE_MAX (ADDR_MAX + 16)
 
-void queue_msg_name(const struct maildir_delivery *d, char *name, size_t cap)
-{
-	/* The same shape maildir_commit() builds (Dovecot's S= and W=). */
-	snprintf(name, cap, "%s,S=%llu,W=%llu", d->uniq, d->size,
-	         maildir_pop_size(d->size, d->newlines, d->last));
-}
-
 void queue_undo_delivery(const char *root, const char *const boxes[],
                          size_t n, const char *name)
 {

@@ -33,9 +33,6 @@ struct queue_entry {
 	char rcpt[QUEUE_RCPT_MAX][ADDR_MAX + 1];
 };
 
-/* The name maildir_commit() gave a delivery: "<uniq>,S=..,W=..". */
-void queue_msg_name(const struct maildir_delivery *d, char *name, size_t cap);
-
 /* Undo a delivery: remove name from new/ of each of boxes[]. */
 void queue_undo_delivery(const char *root, const char *const boxes[],
                          size_t n, const char *name);

@@ -18,17 +18,59 @@
 static volatile sig_atomic_t stopping;
 static pid_t helper_pid;             /* the helper, in the parent */
 static int wake_pipe[2] = { -1, -1 }; /* sessions -> helper: "new work" */
+static int sig_pipe[2] = { -1, -1 };  /* handlers -> the accept loop */
+
+/* The self-pipe trick: a signal that comes just before poll() still
+ * makes it return, because poll() also watches this pipe. */
+static void poke(void)
+{
+	int saved = errno;
+
+	if (sig_pipe[1] >= 0) {
+		ssize_t n = write(sig_pipe[1], "", 1);
+		(void)n;
+	}
+	errno = saved;
+}
 
 static void on_stop(int sig)
 {
 	(void)sig;
 	stopping = 1;
 	conn_request_stop();
+	poke();
 }
 
 static void on_child(int sig)
 {
-	(void)sig; /* only here to interrupt poll(); reaping is in the loop */
+	(void)sig; /* reaping is done in the loop */
+	poke();
+}
+
+/* In a child: the parent's pipes are not its business. */
+static void close_parent_pipes(int keep_wake_read)
+{
+	for (int i = 0; i < 2; i++) {
+		if (sig_pipe[i] >= 0)
+			close(sig_pipe[i]);
+		sig_pipe[i] = -1;
+	}
+	if (!keep_wake_read && wake_pipe[0] >= 0) {
+		close(wake_pipe[0]);
+		wake_pipe[0] = -1;
+	}
+}
+
+/* A pipe that never blocks either end and is not inherited by exec. */
+static int open_pipe(int p[2])
+{
+	if (pipe(p) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		fcntl(p[i], F_SETFL, O_NONBLOCK);
+		fcntl(p[i], F_SETFD, FD_CLOEXEC);
+	}
+	return 0;
 }
 
 static void set_handler(int sig, void (*fn)(int))
@@ -70,6 +112,7 @@ static pid_t start_helper(const struct server_config *cfg, int *fds, int n)
 	if (pid == 0) {
 		for (int i = 0; i < n; i++)
 			close(fds[i]);
+		close_parent_pipes(1);
 		server_session_signals();
 		cfg->helper(cfg->helper_ctx);
 		_exit(0);
@@ -84,7 +127,8 @@ static void refuse_busy(const struct server_config *cfg, int fd,
 	char line[256];
 	int n = snprintf(line, sizeof line, "%s\r\n", cfg->busy_reply);
 
-	ssize_t w = write(fd, line, (size_t)n); /* one try: never block */
+	/* One short line into a new socket's empty buffer: it cannot block. */
+	ssize_t w = write(fd, line, (size_t)n);
 	(void)w;
 	close(fd);
 	log_event(peer, "refused: %lu clients already connected",
@@ -111,6 +155,7 @@ static void start_session(const struct server_config *cfg, int cfd,
 	if (pid == 0) {
 		for (int i = 0; i < n; i++)
 			close(fds[i]);
+		close_parent_pipes(0);
 		server_session_signals();
 		cfg->session(cfd, cfd, peer, cfg->ctx);
 		_exit(0);
@@ -163,7 +208,7 @@ static int listen_all(const struct server_config *cfg, int *fds, unsigned *port)
 
 int server_run(const struct server_config *cfg)
 {
-	struct pollfd pfd[NET_MAX_LISTEN];
+	struct pollfd pfd[NET_MAX_LISTEN + 1];
 	int fds[NET_MAX_LISTEN], n;
 	unsigned port = cfg->port;
 	struct kids kids = { NULL, cfg->max_clients, 0 };
@@ -174,29 +219,33 @@ int server_run(const struct server_config *cfg)
 		die(EX_OSERR, "out of memory for %lu clients", kids.cap);
 
 	signal(SIGPIPE, SIG_IGN);
+	if (open_pipe(sig_pipe) < 0)
+		die(EX_OSERR, "cannot create a pipe: %s", strerror(errno));
 	set_handler(SIGINT, on_stop);
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGCHLD, on_child);
 	n = listen_all(cfg, fds, &port);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-	}
+	pfd[n] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
 	log_event(NULL, "listening on %s port %u%s",
 	          cfg->nbind ? "the -b addresses" : "127.0.0.1 and ::1", port,
 	          n > 1 || cfg->nbind ? "" : " (IPv4 only)");
 	if (cfg->helper) {
 		/* A pipe, not a signal: a restarted helper inherits the same
 		 * one, and no pid can go stale.  Never blocking either end. */
-		if (pipe(wake_pipe) == 0) {
-			fcntl(wake_pipe[0], F_SETFL, O_NONBLOCK);
-			fcntl(wake_pipe[1], F_SETFL, O_NONBLOCK);
-		}
+		open_pipe(wake_pipe);
 		helper_pid = start_helper(cfg, fds, n);
 	}
 	while (!stopping) {
 		reap(cfg, &kids, fds, n);
-		if (poll(pfd, (nfds_t)n, -1) < 0)
+		if (poll(pfd, (nfds_t)n + 1, -1) < 0)
 			continue; /* EINTR: a child ended or we are stopping */
+		if (pfd[n].revents & POLLIN) {
+			char buf[64];
+			while (read(sig_pipe[0], buf, sizeof buf) > 0)
+				; /* a signal came: the loop looks at what changed */
+		}
 		for (int i = 0; i < n && !stopping; i++) {
 			if (!(pfd[i].revents & POLLIN))
 				continue;

@@ -61,6 +61,11 @@ void log_event(const char *peer, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
+	/* A name from the network may hold a CR or LF: never let it forge
+	 * a second log line or drive the terminal. */
+	for (char *p = what; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	/* One write per line so lines from many sessions never interleave. */
 	fprintf(stderr, "%s %s[%ld] [%s] %s\n", when, progname, (long)getpid(),
 	        peer ? peer : "-", what);
