@@ -161,3 +161,27 @@ int queue_each(const char *root, int (*fn)(const char *name, void *ctx),
 	closedir(d);
 	return n;
 }
+
+void queue_sweep_orphans(const char *root, long long older_than)
+{
+	char dir[MAILDIR_PATH_MAX], env[MAILDIR_PATH_MAX], msg[MAILDIR_PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if (maildir_path(dir, root, QUEUE_BOX, "new", NULL) < 0 ||
+	    (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (!safe_name(de->d_name) ||
+		    maildir_path(env, root, QUEUE_BOX, "env", de->d_name) < 0 ||
+		    maildir_path(msg, root, QUEUE_BOX, "new", de->d_name) < 0)
+			continue;
+		/* A message with no envelope, old enough that no session can
+		 * still be writing one: a crash left it; nobody acknowledged it. */
+		if (stat(env, &st) < 0 && errno == ENOENT &&
+		    stat(msg, &st) == 0 && (long long)st.st_mtime < older_than)
+			unlink(msg);
+	}
+	closedir(d);
+}

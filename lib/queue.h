@@ -57,4 +57,11 @@ int queue_open_msg(const char *root, const char *name);
 int queue_each(const char *root, int (*fn)(const char *name, void *ctx),
                void *ctx);
 
+/*
+ * Remove messages in new/ that have no envelope and were last changed
+ * before older_than (a time_t): left by a crash between the message and
+ * its envelope, so never acknowledged with 250.
+ */
+void queue_sweep_orphans(const char *root, long long older_than);
+
 #endif

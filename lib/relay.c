@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #define RELAY_DUE_MAX 100000 /* envelopes looked at in one pass */
+#define RELAY_ORPHAN_AGE 3600 /* an envelope-less message this old is junk */
 
 int relay_parse_route(const char *arg, struct relay_route *r)
 {
@@ -395,6 +396,7 @@ void relay_runner(void *arg)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	log_event("relay", "queue runner started for %zu route(s)", rc->nroute);
+	queue_sweep_orphans(rc->maildir, (long long)time(NULL) - RELAY_ORPHAN_AGE);
 	/* Stop with the server, even one killed with SIGKILL (we would
 	 * become init's child then). */
 	while (!conn_stop_requested() && getppid() == parent) {

@@ -46,7 +46,17 @@ send_a() {
 printf '%s\n' 'Subject: journey' '' 'Bu bir test mesajıdır Türkçe karakter içerir: ı, ç, ş, ü, ö, İ' '.leading dot' >"$T/msg"
 BPORT=$(free_port)
 start_b
+# A crash between a queued message and its envelope leaves an orphan:
+# the runner removes old ones at start, never a young one.
+mkdir -p "$A/.queue/new"
+echo x >"$A/.queue/new/1.M1P1Q1.old,S=2,W=3"
+touch -t 202001010000 "$A/.queue/new/1.M1P1Q1.old,S=2,W=3"
+echo x >"$A/.queue/new/2.M2P2Q2.young,S=2,W=3"
 start_a
+check "an old message without an envelope is swept from the queue" \
+	wait_for test ! -e "$A/.queue/new/1.M1P1Q1.old,S=2,W=3"
+check "... a young one is left alone" test -e "$A/.queue/new/2.M2P2Q2.young,S=2,W=3"
+rm -f "$A/.queue/new/2.M2P2Q2.young,S=2,W=3"
 
 check "mail to test@b.example is accepted by A" send_a melek@a.example test@b.example
 check "... and arrives in B's Maildir" wait_count "$B/test/new" 1
