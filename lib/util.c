@@ -75,9 +75,10 @@ int parse_ulong(const char *s, unsigned long max, unsigned long *out)
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
 			return -1;
-		if (v > (max - (unsigned long)(*s - '0')) / 10)
+		unsigned long d = (unsigned long)(*s - '0');
+		if (d > max || v > (max - d) / 10) /* v * 10 + d > max */
 			return -1;
-		v = v * 10 + (unsigned long)(*s - '0');
+		v = v * 10 + d;
 	}
 	*out = v;
 	return 0;

@@ -25,8 +25,10 @@ the packet list: handshake, C:/S: lines, clear-text moments.
 
   -o, --output FILE   the pcap file to write (default lab.pcap)
   -i, --interface IF  interface (default lo; lo0 on macOS)
-      --smtp-port N   SMTP port to capture and decode (default 1025)
-      --pop-port N    POP3 port to capture and decode (default 1110)
+      --smtp-port N   SMTP port to capture and decode (default 1025);
+                      repeatable, e.g. for two servers relaying
+      --pop-port N    POP3 port to capture and decode (default 1110);
+                      repeatable
       --demo          capture one run of scripts/demo.sh on these ports
   -- COMMAND...       capture while COMMAND runs (without it, and without
                       --demo: until Ctrl-C, while you use the lab)
@@ -55,8 +57,8 @@ EOF
 
 OUT=lab.pcap
 IFACE=
-SMTP_PORT=1025
-POP_PORT=1110
+SMTP_PORTS=
+POP_PORTS=
 MODE='wait'
 READ=
 FORCE_TCPDUMP=false
@@ -68,8 +70,8 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	-o|--output) need_arg $#; OUT=$2; shift ;;
 	-i|--interface) need_arg $#; IFACE=$2; shift ;;
-	--smtp-port) need_arg $#; SMTP_PORT=$2; shift ;;
-	--pop-port) need_arg $#; POP_PORT=$2; shift ;;
+	--smtp-port) need_arg $#; SMTP_PORTS="$SMTP_PORTS $2"; shift ;;
+	--pop-port) need_arg $#; POP_PORTS="$POP_PORTS $2"; shift ;;
 	-r|--read) need_arg $#; READ=$2; shift ;;
 	--demo) MODE=demo ;;
 	--tcpdump) FORCE_TCPDUMP=true ;;
@@ -79,17 +81,24 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-for p in "$SMTP_PORT" "$POP_PORT"; do
+SMTP_PORTS=${SMTP_PORTS# }
+SMTP_PORTS=${SMTP_PORTS:-1025}
+POP_PORTS=${POP_PORTS# }
+POP_PORTS=${POP_PORTS:-1110}
+DECODE=''
+FILTER=''
+for p in $SMTP_PORTS $POP_PORTS; do
 	case $p in
 	''|*[!0-9]*) err "not a port number: $p"; exit $EX_USAGE ;;
 	esac
+	FILTER="$FILTER${FILTER:+ or }tcp port $p"
 done
+for p in $SMTP_PORTS; do DECODE="$DECODE -d tcp.port==$p,smtp"; done
+for p in $POP_PORTS; do DECODE="$DECODE -d tcp.port==$p,pop"; done
 [ "$MODE" = command ] && [ $# -eq 0 ] && { err "-- needs a command"; exit $EX_USAGE; }
 if [ -z "$IFACE" ]; then
 	if [ "$(uname)" = Darwin ]; then IFACE=lo0; else IFACE=lo; fi
 fi
-DECODE="-d tcp.port==$SMTP_PORT,smtp -d tcp.port==$POP_PORT,pop"
-FILTER="tcp port $SMTP_PORT or tcp port $POP_PORT"
 
 # ---- capturing ----
 
@@ -169,7 +178,8 @@ capture_run() {
 	trap 'exit 130' TERM HUP
 	capture_start
 	case $MODE in
-	demo) sh "$TOP/scripts/demo.sh" --smtp-port "$SMTP_PORT" --pop-port "$POP_PORT" ;;
+	demo) sh "$TOP/scripts/demo.sh" --smtp-port "${SMTP_PORTS%% *}" \
+		--pop-port "${POP_PORTS%% *}" ;;
 	command) "$@" ;;
 	wait)
 		echo "$PROG: use the lab now; press Ctrl-C to stop and see the packet list"
@@ -201,8 +211,8 @@ packet_list() {
 		tcpdump -nn -A -r "$1" 2>/dev/null
 		return
 	fi
-	echo "Packet list of $1 (SMTP on port $SMTP_PORT, POP3 on port $POP_PORT):"
-	packet_fields "$1" | LC_ALL=C awk -v smtp="$SMTP_PORT" -v pop="$POP_PORT" "$(list_awk)"
+	echo "Packet list of $1 (SMTP on port $SMTP_PORTS, POP3 on port $POP_PORTS):"
+	packet_fields "$1" | LC_ALL=C awk -v smtp="$SMTP_PORTS" -v pop="$POP_PORTS" "$(list_awk)"
 }
 
 # list_awk: the awk program behind packet_list.  Per packet: the number,
@@ -216,6 +226,8 @@ BEGIN {
 	FS = "\t"
 	B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 	for (i = 1; i < 256; i++) chr[i] = sprintf("%c", i)
+	n = split(smtp, p, " "); for (i = 1; i <= n; i++) kind[p[i]] = "SMTP"
+	n = split(pop, p, " "); for (i = 1; i <= n; i++) kind[p[i]] = "POP3"
 	printf "%5s  %-6s %-26s %-8s %5s\n", "No.", "stream", "direction", "flags", "len"
 }
 function hexval(h,   i, v) {
@@ -266,10 +278,11 @@ function note_smtp_client(st, l,   u, v) {
 	u = upper(l)
 	if (indata[st]) {
 		if (l == ".") { indata[st] = 0; return "end of the message: a lone dot" }
+		if (u ~ /^SUBJECT:/ && !body[st]) heard("the subject:" substr(l, 9))
 		if (!seenhdr[st]++) return "<== the message itself crosses in clear text, headers first"
 		if (l == "" && !body[st]) { body[st] = 1; return "empty line: the body follows" }
 		if (body[st] == 1) { body[st] = 2; heard("the text: " l); return "<== the body in clear text" }
-		if (u ~ /^SUBJECT:/ && !body[st]) { heard("the subject:" substr(l, 9)); return "<== the subject, in clear" }
+		if (u ~ /^SUBJECT:/ && !body[st]) return "<== the subject, in clear"
 		if (l ~ /^\.\./) return "a leading dot doubled (dot-stuffing, RFC 5321 4.5.2)"
 		return ""
 	}
@@ -355,10 +368,10 @@ function handshake(st, fl, toserver) {
 	return ""
 }
 {
-	st = $2; toserver = ($4 == smtp || $4 == pop)
-	if (!toserver && $3 != smtp && $3 != pop) { other++; next }
+	st = $2; toserver = ($4 in kind)
+	if (!toserver && !($3 in kind)) { other++; next }
 	sport = toserver ? $4 : $3; cport = toserver ? $3 : $4
-	proto[st] = sport == smtp ? "SMTP" : "POP3"
+	proto[st] = kind[sport]
 	fl = flags($5)
 	dir = toserver ? "client " cport " -> " proto[st] " " sport : proto[st] " " sport " -> client " cport
 	n = handshake(st, fl, toserver)
@@ -397,8 +410,8 @@ if [ -s "$OUT" ]; then
 	packet_list "$OUT"
 	echo
 	echo "Saved in $OUT.  Open it in Wireshark (wireshark $OUT), Decode As"
-	echo "TCP port $SMTP_PORT as SMTP and $POP_PORT as POP, filter: smtp, pop,"
-	echo "tcp.port == $SMTP_PORT or tcp.stream eq N.  More: scripts/capture.sh -h"
+	echo "TCP port $SMTP_PORTS as SMTP and $POP_PORTS as POP, filter: smtp, pop,"
+	echo "tcp.port == N or tcp.stream eq N.  More: scripts/capture.sh -h"
 else
 	err "nothing was captured into $OUT"
 	[ $rc -eq 0 ] && rc=1

@@ -47,16 +47,17 @@ TERMINALS="gnome-terminal konsole xfce4-terminal x-terminal-emulator xterm"
 
 # alive PID NAME: PID is running and its command is NAME (a PID file
 # from an old lab may name a process that has nothing to do with us).
+# A zombie (ended, not yet reaped by its terminal) counts as gone.
 alive() {
-	[ -n "$1" ] && kill -0 "$1" 2>/dev/null \
-		&& [ "$(ps -o comm= -p "$1" 2>/dev/null | sed 's,.*/,,')" = "$2" ]
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+	case $(ps -o stat= -p "$1" 2>/dev/null) in Z*) return 1 ;; esac
+	[ "$(ps -o comm= -p "$1" 2>/dev/null | sed 's,.*/,,')" = "$2" ]
 }
 
-# stop_pid FILE NAME SIGNAL: send SIGNAL to the PID in FILE if it is
-# still NAME, and wait (up to 5 s) until it has gone.
+# stop_pid PID NAME SIGNAL: send SIGNAL to PID if it is still NAME, and
+# wait (up to 5 s) until it has gone; SIGKILL if it has not.
 stop_pid() {
-	[ -f "$1" ] || return 0
-	pid=$(cat "$1")
+	pid=$1
 	alive "$pid" "$2" || return 0
 	kill "-$3" "$pid" 2>/dev/null
 	tries=0
@@ -72,22 +73,34 @@ stop_pid() {
 	fi
 }
 
+# state FILE: what the lab recorded in FILE (nothing if it is missing).
+state() { cat "$STATE/$1" 2>/dev/null; }
+
 # lab_stop: the servers first (SIGTERM: they end their sessions), then
-# the client shell (SIGHUP, as when its window closes), then tmux.
+# forget the lab, then close the client shell (SIGHUP, as when its window
+# closes) and the tmux window or session.  `lab.sh stop` is often typed
+# in that very client shell, so HUP is ignored: closing the shell must
+# not end this script half-way.
 lab_stop() {
 	if [ ! -d "$STATE" ]; then
 		echo "no lab is running (nothing in $STATE)"
 		return 0
 	fi
-	stop_pid "$STATE/smtp.pid" smtp_server TERM
-	stop_pid "$STATE/pop.pid" pop_server TERM
-	[ -f "$STATE/shell" ] && stop_pid "$STATE/client.pid" "$(cat "$STATE/shell")" HUP
-	if [ -f "$STATE/tmux" ]; then
-		read -r sock kind target <"$STATE/tmux"
-		tmux -S "$sock" "kill-$kind" -t "$target" 2>/dev/null \
-			&& echo "closed the tmux $kind $target"
-	fi
+	trap '' HUP
+	stop_pid "$(state smtp.pid)" smtp_server TERM
+	stop_pid "$(state pop.pid)" pop_server TERM
+	client=$(state client.pid)
+	shell=$(state shell)
+	tmux_info=$(state tmux)
 	rm -rf "$STATE"
+	[ -n "$shell" ] && stop_pid "$client" "$shell" HUP
+	[ -n "$tmux_info" ] || return 0
+	read -r sock kind target <<EOF
+$tmux_info
+EOF
+	echo "closing the tmux $kind $target"
+	tmux -S "$sock" "kill-$kind" -t "$target" 2>/dev/null
+	return 0
 }
 
 # ---- start ----

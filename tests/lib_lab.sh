@@ -37,8 +37,14 @@ running() {
 # talk PORT SCRIPT: the chat SCRIPT file passes against 127.0.0.1:PORT.
 talk() { "$CHAT" 127.0.0.1 "$1" <"$2"; }
 
-# gone PID: the process has ended (waiting up to 5 s).
-gone() { wait_for eval "! kill -0 $1 2>/dev/null"; }
+# gone PID: the process has ended (waiting up to 5 s); a zombie that its
+# parent (a terminal, tmux) has not reaped yet has ended too.
+gone() { wait_for ended "$1"; }
+ended() {
+	kill -0 "$1" 2>/dev/null || return 0
+	case $(ps -o stat= -p "$1" 2>/dev/null) in Z*) return 0 ;; esac
+	return 1
+}
 
 # greets_smtp PORT / greets_pop PORT: a server of that kind answers there.
 greets_smtp() { printf 'S: 220 *\nC: QUIT\nS: 221 *\n' >"$T/smtp.chat"; talk "$1" "$T/smtp.chat"; }

@@ -11,11 +11,17 @@ san=$(mktemp -d)
 export ASAN_OPTIONS="log_path=$san/asan:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$san/ubsan:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
+# A test that hangs must not hang the run: each gets TEST_TIMEOUT
+# seconds (coreutils' timeout; where it is missing, no limit).
+limit=""
+command -v timeout >/dev/null 2>&1 && limit="timeout -k 10 ${TEST_TIMEOUT:-300}"
+
 run_one() {
 	name=$1; shift
 	echo "# $name"
-	"$@" >"$out.one" 2>"$out.err"
+	$limit "$@" >"$out.one" 2>"$out.err"
 	rc=$?
+	[ $rc -eq 124 ] && [ -n "$limit" ] && echo "FAIL - $name: over ${TEST_TIMEOUT:-300} s, stopped" >>"$out.one"
 	cat "$out.one"
 	cat "$out.one" >>"$out"
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$out.one"; then

@@ -86,6 +86,10 @@ for want in "handshake 1/3" "handshake 2/3" "handshake 3/3" \
             "S: 354 " "end of the message: a lone dot"; do
 	check "capture.sh shows: $want" grep -Fq "$want" "$T/auth.out"
 done
+sh "$CAPTURE" -r "$T/auth.pcap" --smtp-port 1 --smtp-port "$SPORT" >"$T/two.out" 2>&1
+check "capture.sh -r with two --smtp-port decodes the second" \
+	grep -Fq "C: MAIL FROM:<melek@example.com>" "$T/two.out"
+
 # The same session captured with tcpdump (the fallback without tshark).
 if have tcpdump; then
 	sh "$CAPTURE" --tcpdump -o "$T/td.pcap" --smtp-port "$SPORT" --pop-port "$PPORT" \

@@ -17,7 +17,6 @@ for h in "1. The sender's client" "2. The server stored it" "3. The recipient's 
 	check "make demo shows: $h" grep -Fq "$h" "$T/demo.out"
 done
 
-check "demo.sh -h" sh "$TOP/scripts/demo.sh" -h
 sh "$TOP/scripts/demo.sh" --bogus >/dev/null 2>&1
 check "demo.sh refuses an unknown option (64)" test $? -eq 64
 

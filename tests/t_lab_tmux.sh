@@ -34,10 +34,15 @@ started() {
 	check "$1: pop_server answers on port $PORT2" greets_pop "$PORT2"
 }
 
-# stopped NAME: lab.sh stop ended both servers, not the decoy.
+# stopped NAME: lab.sh stop, run here, ended both servers.
 stopped() {
 	sh "$LAB" stop >"$T/stop.out" 2>&1
 	check "$1: lab.sh stop exits 0" test $? -eq 0
+	all_gone "$1"
+}
+
+# all_gone NAME: both servers ended, not the decoy; the state is gone.
+all_gone() {
 	check "$1: smtp_server stopped" gone "$SMTP_PID"
 	check "$1: pop_server stopped" gone "$POP_PID"
 	check "$1: the decoy smtp_server still runs" kill -0 "$DECOY"
@@ -57,13 +62,19 @@ check "in tmux: a second lab.sh is refused while one runs" test $? -eq 69
 stopped "in tmux"
 check "in tmux: its window is closed" test "$(tmux list-windows -t outer | wc -l)" -eq 1
 
-# 2. Outside tmux, no terminal: a detached session named mailab.
+# 2. Outside tmux, no terminal: a detached session named mailab.  It is
+# stopped the way students do it: `lab.sh stop` typed in its client shell.
 lab >"$T/lab2.out" 2>&1
 check "no tmux: lab.sh exits 0" test $? -eq 0
 check "no tmux: it says how to attach" grep -q 'tmux attach -t mailab' "$T/lab2.out"
 started "no tmux"
-stopped "no tmux"
-check "no tmux: the session mailab is gone" sh -c '! tmux has-session -t mailab 2>/dev/null'
+CLIENT=$(cat "$MAILAB_LAB_STATE/client.pid")
+PANE=$(tmux list-panes -s -t mailab -F '#{pane_pid} #{pane_id}' | sed -n "s/^$CLIENT //p")
+check "no tmux: the client shell has its own pane" test -n "$PANE"
+tmux send-keys -t "$PANE" "sh '$LAB' stop" Enter
+check "no tmux: lab.sh stop typed in the client shell closes the session" \
+	wait_for sh -c '! tmux has-session -t mailab 2>/dev/null'
+all_gone "no tmux"
 
 sh "$LAB" stop >"$T/stop2.out" 2>&1
 check "lab.sh stop with no lab says so" grep -q 'no lab is running' "$T/stop2.out"

@@ -32,7 +32,7 @@ fake_case ehlo1000 "1,000-line EHLO reply" 76 'reply longer than 100 lines'
 fake_case nocrlf "reply without CRLF, server silent" 75 'no reply from server: timed out'
 fake_case tiny "a reply too short for a code" 76 'not an SMTP reply'
 fake_case garbage "an HTTP server" 76 'not an SMTP reply: "HTTP/1.1 400 Bad Request"'
-fake_case dropdata "connection dropped during DATA" 75 'sending the message: \|reading reply: connection closed'
+fake_case dropdata "connection dropped during DATA" 75 'sending the message: \|reading reply: connection closed\|reading reply: Connection reset by peer'
 start_server "fake_smtp dropdata" fakedrop2.log "$FAKE" dropdata || exit 0
 head -c 3000000 /dev/urandom >"$T/3mb.bin"
 sends "dropped during a 3 MB attachment: exit 75, no SIGPIPE death" 75 -p $PORT -a "$T/3mb.bin" -m x
