@@ -193,8 +193,7 @@ static int scan_number(const char **s, unsigned long max, unsigned long *v)
 	memcpy(digits, *s, k);
 	digits[k] = '\0';
 	*s += k;
-	/* parse_ulong() lets one digit over max through ("3" with max 2) */
-	return parse_ulong(digits, max, v) == 0 && *v <= max ? 0 : -1;
+	return parse_ulong(digits, max, v);
 }
 
 int pop3_stat(struct pop3 *p, unsigned long *count,

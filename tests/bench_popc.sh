@@ -37,51 +37,54 @@ echo "bench_popc: $NMSG messages, $(du -sk "$MD/gizem/new" | cut -f1) KiB in the
 # median FILE: the middle line of sorted numbers.
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# timed NAME COMMAND...: run into a fresh $T/out.NAME, RUNS times; the
-# median seconds and peak RSS go to $T/NAME.sec and $T/NAME.rss.
-timed() {
+# once NAME COMMAND...: one run into a fresh $T/out.NAME; its seconds
+# and peak RSS are added to $T/NAME.secs and $T/NAME.rsss.
+once() {
 	name=$1; shift
-	: >"$T/$name.secs"; : >"$T/$name.rsss"
-	for r in $(seq "$RUNS"); do
-		rm -rf "$T/out.$name"; mkdir -p "$T/out.$name/tmp" "$T/out.$name/new" "$T/out.$name/cur"
-		/usr/bin/time -f "%e %M" -o "$T/time" "$@" >"$T/$name.log" 2>&1
-		got=$(ls "$T/out.$name/new" | wc -l)
-		[ "$got" -eq "$NMSG" ] || echo "bench_popc: $name got $got of $NMSG messages"
-		tail -n 1 "$T/time" | cut -d' ' -f1 >>"$T/$name.secs"
-		tail -n 1 "$T/time" | cut -d' ' -f2 >>"$T/$name.rsss"
-	done
-	median "$T/$name.secs" >"$T/$name.sec"
-	median "$T/$name.rsss" >"$T/$name.rss"
+	rm -rf "$T/out.$name"; mkdir -p "$T/out.$name/tmp" "$T/out.$name/new" "$T/out.$name/cur"
+	/usr/bin/time -f "%e %M" -o "$T/time" "$@" >"$T/$name.log" 2>&1
+	got=$(ls "$T/out.$name/new" | wc -l)
+	[ "$got" -eq "$NMSG" ] || echo "bench_popc: $name got $got of $NMSG messages"
+	tail -n 1 "$T/time" | cut -d' ' -f1 >>"$T/$name.secs"
+	tail -n 1 "$T/time" | cut -d' ' -f2 >>"$T/$name.rsss"
 }
 
-# bench_server LABEL PORT: the three clients against one server.
+# figures NAME: "N s (M KiB)" from the medians; ratio NAME: its median
+# time over pop_client's.
+figures() { echo "$(median "$T/$1.secs") s ($(median "$T/$1.rsss") KiB)"; }
+ratio() { awk "BEGIN { printf \"%.2f\", $(median "$T/$1.secs") / $(median "$T/popc.secs") }"; }
+
+# bench_server LABEL PORT: the three clients against one server, taking
+# turns run after run, so that a change in the machine's load hits all.
 bench_server() {
 	label=$1 port=$2
-	timed popc "$POPC" -p "$port" -o "$T/out.popc"
-	line="$label: pop_client $(cat "$T/popc.sec") s ($(cat "$T/popc.rss") KiB)"
-	if have mpop; then
-		timed mpop mpop --host=127.0.0.1 --port="$port" --tls=off \
-			--auth=user --user=gizem --passwordeval="echo 1234" \
+	cat >"$T/fetchmailrc" <<X
+set no syslog
+poll 127.0.0.1 protocol pop3 port $port
+  user gizem password 1234 is $(id -un) here
+  keep fetchall sslproto '' no sslcertck
+  mda "/bin/sh -c 'cat > $T/out.fetchmail/new/\$\$'"
+X
+	chmod 600 "$T/fetchmailrc"
+	rm -f "$T"/*.secs "$T"/*.rsss
+	for r in $(seq "$RUNS"); do
+		once popc "$POPC" -p "$port" -o "$T/out.popc"
+		have mpop && once mpop mpop --host=127.0.0.1 --port="$port" \
+			--tls=off --auth=user --user=gizem --passwordeval="echo 1234" \
 			--keep=on --only-new=off --received-header=off -q \
-			--delivery=maildir,"$T/out.mpop" --uidls-file="$T/mpop.uidls"
-		line="$line, mpop $(cat "$T/mpop.sec") s ($(cat "$T/mpop.rss") KiB)"
-		line="$line, mpop/pop_client $(awk "BEGIN { printf \"%.2f\", $(cat "$T/mpop.sec") / $(cat "$T/popc.sec") }")"
+			--delivery=maildir,"$T/out.mpop" --uidls-file="$T/mpop.uidls.$r"
+		have fetchmail && once fetchmail env FETCHMAILHOME="$T" fetchmail \
+			-s -f "$T/fetchmailrc" --pidfile "$T/fetchmail.pid" \
+			--idfile "$T/fetchmail.ids.$r"
+	done
+	line="$label: pop_client $(figures popc)"
+	if have mpop; then
+		line="$line, mpop $(figures mpop), mpop/pop_client $(ratio mpop)"
 	else
 		line="$line, mpop not installed"
 	fi
 	if have fetchmail; then
-		cat >"$T/fetchmailrc" <<X
-set no syslog
-poll 127.0.0.1 protocol pop3 port $port
-  user gizem password 1234 is root here
-  keep fetchall sslproto '' no sslcertck
-  mda "/bin/sh -c 'cat > $T/out.fetchmail/new/\$\$'"
-X
-		chmod 600 "$T/fetchmailrc"
-		timed fetchmail env FETCHMAILHOME="$T" fetchmail -s -f "$T/fetchmailrc" \
-			--pidfile "$T/fetchmail.pid" --idfile "$T/fetchmail.ids"
-		line="$line, fetchmail $(cat "$T/fetchmail.sec") s ($(cat "$T/fetchmail.rss") KiB)"
-		line="$line, fetchmail/pop_client $(awk "BEGIN { printf \"%.2f\", $(cat "$T/fetchmail.sec") / $(cat "$T/popc.sec") }")"
+		line="$line, fetchmail $(figures fetchmail), fetchmail/pop_client $(ratio fetchmail)"
 	else
 		line="$line, fetchmail not installed"
 	fi
