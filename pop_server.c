@@ -491,11 +491,14 @@ static void cmd_quit(struct session *s)
 	}
 	set_state(s, ST_UPDATE);
 	failed = maildir_update(err, &s->box);
+	drop_totals(s, &count, &octets);
+	/* Unlock before the last reply: a client that logs in again as soon
+	 * as it reads +OK must not find its own old session in the way. */
+	maildir_close(&s->box);
 	if (failed != 0) {
 		reply(s, "-ERR [SYS/PERM] some deleted messages not removed");
 		log_event(s->peer, "update of %s: %s", s->box_name, err);
 	} else {
-		drop_totals(s, &count, &octets);
 		reply(s, "+OK %s POP3 server signing off (%zu messages left)",
 		      s->cfg->hostname, count);
 	}
@@ -683,7 +686,7 @@ static void usage(FILE *f)
 	    "TCP port 1110 > POP to see the commands decoded.\n");
 }
 
-enum { OPT_TIMEOUT = 256, OPT_MAX_CLIENTS, OPT_STDIO, OPT_VERSION };
+enum { OPT_TIMEOUT = 256, OPT_STDIO, OPT_VERSION };
 
 static const struct option options[] = {
 	{ "port", required_argument, NULL, 'p' },
@@ -693,7 +696,7 @@ static const struct option options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS },
 	{ "stdio", no_argument, NULL, OPT_STDIO },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -708,21 +711,18 @@ static bool parse_options(int argc, char **argv, struct pop_config *cfg,
 
 	while ((ch = getopt_long(argc, argv, "p:b:d:U:vh", options, NULL)) != -1) {
 		switch (ch) {
-		case 'p': srv->port = (unsigned)opt_ulong("--port", optarg, 0, 65535); break;
-		case 'b':
-			if (srv->nbind == NET_MAX_LISTEN)
-				die(EX_USAGE, "--bind: at most %d addresses", NET_MAX_LISTEN);
-			srv->binds[srv->nbind++] = optarg;
-			break;
 		case 'd': cfg->maildir = optarg; break;
 		case 'U': cfg->users_file = optarg; break;
 		case 'v': cfg->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
 		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
-		case OPT_MAX_CLIENTS: srv->max_clients = opt_ulong("--max-clients", optarg, 1, 10000); break;
 		case OPT_STDIO: stdio = true; break;
 		case OPT_VERSION: printf("pop_server (mailab) %s\n", MAILAB_VERSION); exit(0);
-		default: usage(stderr); exit(EX_USAGE);
+		default:
+			if (!server_option(srv, ch, optarg)) { /* -p, -b, ... */
+				usage(stderr);
+				exit(EX_USAGE);
+			}
 		}
 	}
 	if (optind < argc)

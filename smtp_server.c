@@ -904,7 +904,7 @@ static void usage(FILE *f)
 	    "TCP port 1025 > SMTP to see the commands decoded.\n");
 }
 
-enum { OPT_MAX_SIZE = 256, OPT_TIMEOUT, OPT_MAX_CLIENTS, OPT_DOMAIN,
+enum { OPT_MAX_SIZE = 256, OPT_TIMEOUT, OPT_DOMAIN,
        OPT_AUTH_REQUIRED, OPT_STRICT, OPT_STDIO, OPT_NO_PIPELINING,
        OPT_NO_8BITMIME, OPT_NO_ESMTP, OPT_VERSION, OPT_RELAY, OPT_RETRY,
        OPT_LIFETIME };
@@ -919,7 +919,7 @@ static const struct option options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS },
 	{ "domain", required_argument, NULL, OPT_DOMAIN },
 	{ "auth-required", no_argument, NULL, OPT_AUTH_REQUIRED },
 	{ "strict-crlf", no_argument, NULL, OPT_STRICT },
@@ -943,12 +943,6 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 
 	while ((ch = getopt_long(argc, argv, "p:b:d:n:U:vh", options, NULL)) != -1) {
 		switch (ch) {
-		case 'p': srv->port = (unsigned)opt_ulong("--port", optarg, 0, 65535); break;
-		case 'b':
-			if (srv->nbind == NET_MAX_LISTEN)
-				die(EX_USAGE, "--bind: at most %d addresses", NET_MAX_LISTEN);
-			srv->binds[srv->nbind++] = optarg;
-			break;
 		case 'd': cfg->maildir = optarg; break;
 		case 'n': str_copy(cfg->hostname, optarg, sizeof cfg->hostname); break;
 		case 'U': cfg->users_file = optarg; cfg->check_rcpt = true; break;
@@ -956,7 +950,6 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		case 'h': usage(stdout); exit(0);
 		case OPT_MAX_SIZE: cfg->max_size = opt_ulong("--max-size", optarg, 1, (unsigned long)-1); break;
 		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
-		case OPT_MAX_CLIENTS: srv->max_clients = opt_ulong("--max-clients", optarg, 1, 10000); break;
 		case OPT_DOMAIN:
 			if (cfg->relay.ndomain == RELAY_DOMAINS_MAX)
 				die(EX_USAGE, "--domain: at most %d domains", RELAY_DOMAINS_MAX);
@@ -977,7 +970,11 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		case OPT_NO_8BITMIME: cfg->eightbit = false; break;
 		case OPT_NO_ESMTP: cfg->esmtp = false; break;
 		case OPT_VERSION: printf("smtp_server (mailab) %s\n", MAILAB_VERSION); exit(0);
-		default: usage(stderr); exit(EX_USAGE);
+		default:
+			if (!server_option(srv, ch, optarg)) { /* -p, -b, ... */
+				usage(stderr);
+				exit(EX_USAGE);
+			}
 		}
 	}
 	if (optind < argc)

@@ -274,6 +274,24 @@ int server_run(const struct server_config *cfg)
 	return 0;
 }
 
+bool server_option(struct server_config *srv, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'p':
+		srv->port = (unsigned)opt_ulong("--port", arg, 0, 65535);
+		return true;
+	case 'b':
+		if (srv->nbind == NET_MAX_LISTEN)
+			die(EX_USAGE, "--bind: at most %d addresses", NET_MAX_LISTEN);
+		srv->binds[srv->nbind++] = arg;
+		return true;
+	case SERVER_OPT_MAX_CLIENTS:
+		srv->max_clients = opt_ulong("--max-clients", arg, 1, 10000);
+		return true;
+	}
+	return false;
+}
+
 int server_stdio(const struct server_config *cfg)
 {
 	char peer[NET_PEER_LEN];

@@ -7,6 +7,7 @@
 #ifndef MAILAB_SERVER_H
 #define MAILAB_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "net.h"
@@ -27,6 +28,16 @@ struct server_config {
 	void (*helper)(void *ctx);
 	void *helper_ctx;
 };
+
+/* getopt_long's value for --max-clients in both servers' tables. */
+#define SERVER_OPT_MAX_CLIENTS 1000
+
+/*
+ * The options both servers share: -p/--port, -b/--bind (repeatable),
+ * --max-clients.  Returns true when ch was one of them (dies with
+ * EX_USAGE on a bad value), false when it is not.
+ */
+bool server_option(struct server_config *srv, int ch, const char *arg);
 
 /* Listen and serve until SIGINT/SIGTERM.  Returns a <sysexits.h> code. */
 int server_run(const struct server_config *cfg);
