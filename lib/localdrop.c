@@ -99,6 +99,7 @@ bool localdrop_seen(const struct localdrop *l, const char *uidl)
 int localdrop_begin(struct localdrop *l)
 {
 	l->size = l->newlines = 0;
+	l->last = -1;
 	l->blen = 0;
 	l->err_no = 0;
 	maildir_unique(l->uniq, sizeof l->uniq);
@@ -134,12 +135,10 @@ static void drain(struct localdrop *l)
 
 void localdrop_write(struct localdrop *l, const void *p, size_t n)
 {
-	const unsigned char *s = p, *lf = s;
+	const unsigned char *s = p;
 
-	while ((lf = memchr(lf, '\n', n - (size_t)(lf - s))) != NULL) {
-		l->newlines++;
-		lf++;
-	}
+	/* W= counted as the maildir module counts it, whatever the bytes. */
+	l->newlines += maildir_bare_lf(p, n, &l->last);
 	l->size += n;
 	while (n > 0) {
 		size_t k = n < LOCALDROP_BUF - l->blen ? n : LOCALDROP_BUF - l->blen;
@@ -164,7 +163,7 @@ int localdrop_commit(struct localdrop *l)
 	l->fd = -1;
 	/* S= as stored (LF), W= as POP3 counts it (CRLF): maildir.h */
 	snprintf(name, sizeof name, "%s,S=%llu,W=%llu", l->uniq, l->size,
-	         l->size + l->newlines);
+	         maildir_pop_size(l->size, l->newlines, l->last));
 	if (l->err_no == 0 && maildir_path(path, l->dir, "new", name, NULL) < 0)
 		l->err_no = ENAMETOOLONG;
 	if (l->err_no == 0 && rename(l->tmp_path, path) < 0)

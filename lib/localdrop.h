@@ -37,7 +37,8 @@ struct localdrop {
 	size_t nseen;
 	int fd;                      /* the tmp/ file, -1 when none */
 	int err_no;                  /* a write failed: its errno */
-	unsigned long long size, newlines;
+	unsigned long long size, newlines; /* newlines: bare LFs, for W= */
+	int last;                    /* the last byte written, -1 none */
 	unsigned long unsynced;      /* renamed into new/, new/ not fsync'd */
 	char tmp_path[MAILDIR_PATH_MAX];
 	char uniq[MAILDIR_UNIQ_MAX];
