@@ -66,7 +66,12 @@ check "wrong password: the server's text" grep -q 'login refused for gizem: -ERR
 $POPC $P --apop -w wrong >/dev/null 2>&1
 check "wrong APOP secret: exit 77" test $? -eq 77
 
-# [IN-USE]: a session holds the mailbox while pop_client tries.
+# [IN-USE]: a session holds the mailbox while pop_client tries.  First
+# every earlier session must be over (its log says so), so that the only
+# new login is the holder's; then pop_client tries once.
+quiet() { [ "$(grep -c '\] connected' "$T/pop.log")" -eq "$(grep -c '\] disconnected' "$T/pop.log")" ]; }
+wait_for quiet
+logins=$(grep -c 'login as gizem (USER/PASS)' "$T/pop.log")
 "$CHAT" 127.0.0.1 "$POP_PORT" >"$T/hold.out" 2>&1 <<'X' &
 S: +OK*
 C: USER gizem
@@ -78,10 +83,9 @@ C: QUIT
 S: +OK*
 X
 HOLD=$!
-# Until the holding session has its lock, a login still succeeds: try
-# again until the server says [IN-USE] (log lines arrive late).
-busy() { $POPC $P >/dev/null 2>"$T/busy.err"; rc=$?; [ $rc -eq 75 ]; }
-wait_for busy
+wait_for sh -c "test \$(grep -c 'login as gizem (USER/PASS)' $T/pop.log) -gt $logins"
+$POPC $P >/dev/null 2>"$T/busy.err"
+rc=$?
 kill $HOLD 2>/dev/null
 wait $HOLD
 check "[IN-USE]: reported as mailbox busy" sh -c "grep -q 'mailbox busy' $T/busy.err && grep -q 'IN-USE' $T/busy.err"
