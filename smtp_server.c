@@ -37,6 +37,7 @@
 #include "net.h"
 #include "queue.h"
 #include "relay.h"
+#include "sasl.h"
 #include "server.h"
 #include "smtp_data.h"
 #include "users.h"
@@ -544,29 +545,38 @@ static void cmd_data(struct session *s, char *arg)
 
 /* ---- AUTH (RFC 4954): PLAIN (RFC 4616) and LOGIN ---- */
 
-/* Read one base64 line of an AUTH exchange; decoded length or -1. */
-static long auth_line(struct session *s, unsigned char *out)
+/*
+ * One step of an AUTH exchange: the initial response given with the
+ * command, or else the prompt sent and a line read (RFC 4954 4).  out
+ * (SMTP_CMD_MAX bytes) gets it decoded; the length, or -1 (replied).
+ */
+static long auth_response(struct session *s, const char *initial,
+                          const char *prompt, char *out)
 {
 	size_t n;
 	enum conn_ending end;
-	enum conn_status st = conn_read_command(&s->conn, s->line,
-	                                        SMTP_CMD_MAX, &n, &end);
+	enum conn_status st;
 	long k;
 
-	if (st != CONN_LINE) {
-		if (st != CONN_TOOLONG) { /* gone, timed out or stopping */
+	if (*initial == '\0') {
+		conn_printf(&s->conn, "%s", prompt);
+		st = conn_read_command(&s->conn, s->line, SMTP_CMD_MAX, &n, &end);
+		if (st != CONN_LINE && st != CONN_TOOLONG) { /* gone, timeout */
 			s->end = st;
 			set_state(s, ST_QUIT);
 			return -1;
 		}
-		reply(s, "501 5.5.2 Authentication line too long");
-		return -1;
+		if (st == CONN_TOOLONG) {
+			reply(s, "501 5.5.2 Authentication line too long");
+			return -1;
+		}
+		if (strcmp(s->line, "*") == 0) {
+			reply(s, "501 5.0.0 Authentication cancelled");
+			return -1;
+		}
+		initial = s->line;
 	}
-	if (strcmp(s->line, "*") == 0) {
-		reply(s, "501 5.0.0 Authentication cancelled");
-		return -1;
-	}
-	k = base64_decode(s->line, n, out);
+	k = base64_decode(initial, strlen(initial), (unsigned char *)out);
 	if (k < 0)
 		reply(s, "501 5.5.2 Cannot decode base64");
 	else
@@ -577,21 +587,12 @@ static long auth_line(struct session *s, unsigned char *out)
 /* Check a user and password against the users file; reply either way. */
 static void auth_check(struct session *s, const char *user, const char *pass)
 {
-	int ok;
+	int ok = users_check(s->cfg->users_file, user, pass);
 
-	for (const char *p = user; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			reply(s, "501 5.5.2 Control byte in the user name");
-			return;
-		}
-	ok = users_check(s->cfg->users_file, user, pass);
 	if (ok < 0) { /* RFC 4954 6: a temporary failure, not a wrong password */
 		reply(s, "454 4.7.0 Temporary authentication failure");
 		log_event(s->peer, "AUTH as %s: users file unreadable", user);
-		return;
-	}
-
-	if (ok == 1) {
+	} else if (ok == 1) {
 		s->authenticated = true;
 		str_copy(s->user, user, sizeof s->user);
 		reply(s, "235 2.7.0 Authentication successful");
@@ -605,54 +606,35 @@ static void auth_check(struct session *s, const char *user, const char *pass)
 /* C: AUTH PLAIN AGdpemVtADEyMzQ=  ("\0gizem\01234", RFC 4616 2) */
 static void auth_plain(struct session *s, const char *initial)
 {
-	unsigned char buf[SMTP_CMD_MAX];
+	char buf[SMTP_CMD_MAX];
 	const char *user, *pass;
-	long n;
+	long n = auth_response(s, initial, "334 ", buf);
+	enum sasl_error e;
 
-	if (*initial) {
-		n = base64_decode(initial, strlen(initial), buf);
-		if (n < 0) {
-			reply(s, "501 5.5.2 Cannot decode base64");
-			return;
-		}
-		buf[n] = '\0';
-	} else {
-		conn_printf(&s->conn, "334 ");
-		if ((n = auth_line(s, buf)) < 0)
-			return;
-	}
-	/* authzid NUL authcid NUL passwd */
-	user = memchr(buf, '\0', (size_t)n);
-	pass = user ? memchr(user + 1, '\0', (size_t)(n - (user + 1 - (char *)buf))) : NULL;
-	if (pass == NULL) {
-		reply(s, "501 5.5.2 PLAIN needs authzid NUL user NUL password");
+	if (n < 0)
 		return;
-	}
-	auth_check(s, user + 1, pass + 1);
+	e = sasl_plain(buf, (size_t)n, &user, &pass);
+	if (e == SASL_CONTROL)
+		reply(s, "501 5.5.2 Control byte in the user name");
+	else if (e != SASL_OK)
+		reply(s, "501 5.5.2 PLAIN needs authzid NUL user NUL password");
+	else
+		auth_check(s, user, pass);
+	memset(buf, 0, sizeof buf);
 }
 
 /* S: 334 VXNlcm5hbWU6 ("Username:")  S: 334 UGFzc3dvcmQ6 ("Password:") */
 static void auth_login(struct session *s, const char *initial)
 {
-	unsigned char user[SMTP_CMD_MAX], pass[SMTP_CMD_MAX];
-	long n;
+	char user[SMTP_CMD_MAX], pass[SMTP_CMD_MAX];
 
-	if (*initial) {
-		n = base64_decode(initial, strlen(initial), user);
-		if (n < 0) {
-			reply(s, "501 5.5.2 Cannot decode base64");
-			return;
-		}
-		user[n] = '\0';
-	} else {
-		conn_printf(&s->conn, "334 VXNlcm5hbWU6");
-		if (auth_line(s, user) < 0)
-			return;
-	}
-	conn_printf(&s->conn, "334 UGFzc3dvcmQ6");
-	if (auth_line(s, pass) < 0)
+	if (auth_response(s, initial, "334 VXNlcm5hbWU6", user) < 0 ||
+	    auth_response(s, "", "334 UGFzc3dvcmQ6", pass) < 0)
 		return;
-	auth_check(s, (char *)user, (char *)pass);
+	if (sasl_check_user(user) != SASL_OK)
+		reply(s, "501 5.5.2 Control byte in the user name");
+	else
+		auth_check(s, user, pass);
 	memset(pass, 0, sizeof pass);
 }
 
