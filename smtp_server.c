@@ -97,7 +97,9 @@ struct session {
 	char line[SMTP_CMD_MAX + 1];
 };
 
-/* ---- replies: every server line goes out through reply() ---- */
+/* ---- replies: every final reply line goes out through reply(); the
+ * "250-" lines before the last line of EHLO and HELP go to conn_printf
+ * (RFC 5321 4.2.1: only the last line is the reply) ---- */
 
 static void reply(struct session *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
@@ -118,6 +120,7 @@ static void reply(struct session *s, const char *fmt, ...)
 		s->errors = 0;
 }
 
+/* Every state change goes through here, so that -v can show it. */
 static void set_state(struct session *s, enum state next)
 {
 	static const char *const names[] = { "INIT", "READY", "MAIL", "RCPT",
