@@ -55,6 +55,8 @@ cleanup() { servers_stop; rm -rf "$W"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# A closed output pipe (| head) must not leave the servers running.
+trap 'exit 141' PIPE
 trap 'exit 129' HUP
 
 # heading TEXT: a step's title; with --pause, wait for Enter first.

@@ -63,6 +63,8 @@ cleanup() { servers_stop; rm -rf "$W"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# A closed output pipe (| head) must not leave the servers running.
+trap 'exit 141' PIPE
 
 heading() { printf '\n==== %s ====\n' "$1"; }
 
