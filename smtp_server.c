@@ -463,7 +463,7 @@ static int deliver(struct session *s, struct maildir_delivery *d,
 	if (s->nrouted > 0 && queue_envelope(err, s, d) < 0) {
 		/* No envelope, no relay: take the local copies back too. */
 		maildir_delivery_name(d, name, sizeof name);
-		queue_undo_delivery(s->cfg->maildir, boxes, n, name);
+		maildir_undo(s->cfg->maildir, boxes, n, name);
 		log_event(s->peer, "message %s not queued: %s", id, err);
 		return -1;
 	}

@@ -134,13 +134,11 @@ enum conn_status conn_read_line(struct conn *c, char *buf, size_t cap,
 		if (lf) {
 			*len = got;
 			conn_trace(c, c->in_tag, buf, got);
-			c->mid_line = false;
 			return CONN_LINE;
 		}
 	}
 	*len = got;
 	conn_trace(c, c->in_tag, buf, got);
-	c->mid_line = true;
 	return CONN_PART;
 }
 

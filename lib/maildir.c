@@ -194,9 +194,8 @@ int maildir_sync_dir(const char *path)
 	return rc;
 }
 
-/* Remove the links made so far (boxes[0..n-1]) after a failure. */
-static void unlink_links(const char *root, const char *const boxes[],
-                         size_t n, const char *name)
+void maildir_undo(const char *root, const char *const boxes[], size_t n,
+                  const char *name)
 {
 	char path[MAILDIR_PATH_MAX];
 
@@ -277,7 +276,7 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 			done++; /* placed (rc 1: placed but not durable) */
 	}
 	if (rc != 0) { /* all or nothing: take back what was placed */
-		unlink_links(root, boxes, done, name);
+		maildir_undo(root, boxes, done, name);
 		unlink(d->tmp_path);
 	}
 	d->tmp_path[0] = '\0';

@@ -75,6 +75,10 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 void maildir_delivery_name(const struct maildir_delivery *d, char *name,
                            size_t cap);
 
+/* Take back a delivery: remove name from new/ of boxes[0..n-1]. */
+void maildir_undo(const char *root, const char *const boxes[], size_t n,
+                  const char *name);
+
 /* Drop a delivery in progress: nothing stays in tmp/ or new/. */
 void maildir_abort(struct maildir_delivery *d);
 

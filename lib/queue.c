@@ -14,16 +14,6 @@
 
 #define QUEUE_LINE_MAX (ADDR_MAX + 16)
 
-void queue_undo_delivery(const char *root, const char *const boxes[],
-                         size_t n, const char *name)
-{
-	char path[MAILDIR_PATH_MAX];
-
-	for (size_t i = 0; i < n; i++)
-		if (maildir_path(path, root, boxes[i], "new", name) == 0)
-			unlink(path);
-}
-
 /* A name from the queue directory must be a plain file name. */
 static int safe_name(const char *name)
 {

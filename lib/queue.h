@@ -33,10 +33,6 @@ struct queue_entry {
 	char rcpt[QUEUE_RCPT_MAX][ADDR_MAX + 1];
 };
 
-/* Undo a delivery: remove name from new/ of each of boxes[]. */
-void queue_undo_delivery(const char *root, const char *const boxes[],
-                         size_t n, const char *name);
-
 /* Write (or rewrite) an envelope durably.  0, or -1 with err. */
 int queue_write(char *err, const char *root, const struct queue_entry *e);
 
