@@ -1,5 +1,6 @@
 /* message: RFC 5322 dates, Message-IDs, MIME encoders.  See message.h. */
 #include "message.h"
+#include "dot.h"
 #include "base64.h"
 #include "util.h"
 
@@ -265,39 +266,25 @@ void msg_qp_encode(struct msg_buf *b, const char *in, size_t n)
 
 /* ---- SMTP transparency: CRLF and dot-stuffing (RFC 5321 4.5.2) ---- */
 
+/* Both are lib/dot's codec, in its SMTP reading of a lone CR. */
 size_t msg_stuff(struct msg_stuffer *s, const char *in, size_t n, char *out)
 {
-	size_t o = 0;
+	struct dot_stuffer d = { s->bol, s->cr, DOT_CR_EOL };
+	size_t o = dot_stuff(&d, in, n, out);
 
-	for (size_t i = 0; i < n; i++) {
-		char c = in[i];
-		if (s->cr && c == '\n') { /* the LF of a CRLF already sent */
-			s->cr = false;
-			continue;
-		}
-		s->cr = c == '\r';
-		if (c == '\r' || c == '\n') {
-			out[o++] = '\r';
-			out[o++] = '\n';
-			s->bol = true;
-			continue;
-		}
-		if (s->bol && c == '.')
-			out[o++] = '.';
-		out[o++] = c;
-		s->bol = false;
-	}
+	s->bol = d.bol;
+	s->cr = d.cr;
 	return o;
 }
 
 size_t msg_stuff_end(struct msg_stuffer *s, char *out)
 {
-	if (s->bol)
-		return 0;
-	out[0] = '\r';
-	out[1] = '\n';
-	s->bol = true;
-	return 2;
+	struct dot_stuffer d = { s->bol, s->cr, DOT_CR_EOL };
+	size_t o = dot_stuff_end(&d, out);
+
+	s->bol = d.bol;
+	s->cr = d.cr;
+	return o;
 }
 
 /* ---- attachments: types, file names, boundaries ---- */

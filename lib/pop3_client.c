@@ -1,5 +1,6 @@
 /* pop3_client: POP3 commands from the client's side.  See pop3_client.h. */
 #include "pop3_client.h"
+#include "dot.h"
 #include "md5.h"
 
 #include <stdio.h>
@@ -77,9 +78,9 @@ static int listing_line(struct pop3 *p, char *buf)
 	if (rc != POP3_OK)
 		return rc == POP3_NET ? proto_fail(p, "listing cut short: no "
 		                                      "final \".\"") : rc;
-	if (buf[0] == '.' && buf[1] == '\0')
+	if (dot_is_end(buf, strlen(buf), true))
 		return 0;
-	if (buf[0] == '.') /* RFC 1939 3: byte-stuffed */
+	if (dot_unstuff(buf, strlen(buf))) /* RFC 1939 3: byte-stuffed */
 		memmove(buf, buf + 1, strlen(buf));
 	return 1;
 }
@@ -316,11 +317,12 @@ static int body_piece(struct pop3 *p, struct body *b, char *s, size_t n,
 	}
 	b->held_cr = !whole && n > 0 && s[n - 1] == '\r';
 	n -= b->held_cr; /* keep it back until we see what follows */
-	if (b->bol && n == 1 && s[0] == '.' && whole)
+	if (b->bol && dot_is_end(s, n, whole))
 		return 1; /* RFC 1939 3: "." alone ends the response */
-	if (b->bol && n > 0 && s[0] == '.') { /* byte-stuffed */
-		s++;
-		n--;
+	if (b->bol) { /* byte-stuffed */
+		size_t skip = dot_unstuff(s, n);
+		s += skip;
+		n -= skip;
 	}
 	b->bol = whole;
 	return deliver(p, b, s, n, eol) < 0 ? POP3_PROTO : 0;

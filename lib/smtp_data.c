@@ -1,5 +1,6 @@
 /* smtp_data: decode the DATA stream.  See smtp_data.h. */
 #include "smtp_data.h"
+#include "dot.h"
 #include "util.h"
 
 #include <string.h>
@@ -76,10 +77,9 @@ bool smtp_data_feed(struct smtp_data *d, const char *p, size_t n, bool whole,
 	if (d->prev != END_NONE) {
 		if (d->in_headers)
 			header_line(d, p, n, end);
-		if (n > 0 && p[0] == '.') { /* RFC 5321 4.5.2: transparency */
-			p++;
-			n--;
-		}
+		size_t skip = dot_unstuff(p, n); /* RFC 5321 4.5.2 */
+		p += skip;
+		n -= skip;
 	}
 	emit(d, p, n);
 	if (end != END_NONE)

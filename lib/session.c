@@ -1,0 +1,165 @@
+/* session: reply, state, lookup, dispatch, loop.  See session.h. */
+#include "session.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void session_init(struct session *s, const struct session_proto *p,
+                  void *app, int rfd, int wfd, const char *peer,
+                  int timeout_s, bool verbose, unsigned first)
+{
+	s->proto = p;
+	s->app = app;
+	s->peer = peer;
+	s->verbose = verbose;
+	s->state = first;
+	s->end = CONN_LINE;
+	conn_init(&s->conn, rfd, wfd, timeout_s, verbose, CONN_SERVER);
+	log_event(peer, "connected");
+}
+
+void session_reply(struct session *s, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	conn_printf(&s->conn, "%s", text);
+	if (text[0] == '3')
+		return; /* RFC 5321 4.2.1: 3yz asks for more; not the reply */
+	s->replies++;
+	s->errors = text[0] == s->proto->error_mark ? s->errors + 1 : 0;
+}
+
+void session_send(struct session *s, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	conn_printf(&s->conn, "%s", text);
+}
+
+void session_set_state(struct session *s, unsigned next)
+{
+	const char *now = s->proto->state_name(s->state);
+	const char *then = s->proto->state_name(next);
+
+	/* Two states may share a name (POP3's USER step is AUTHORIZATION). */
+	if (s->verbose && strcmp(now, then) != 0)
+		fprintf(stderr, "   (state %s)\n", then);
+	s->state = next;
+}
+
+void session_lost(struct session *s, enum conn_status st)
+{
+	s->end = st;
+	session_set_state(s, s->proto->done);
+}
+
+const struct session_command *session_lookup(const struct session_command *t,
+                                             const char *verb, size_t vlen)
+{
+	for (; t->verb; t++)
+		if (strlen(t->verb) == vlen && str_ncase_eq(verb, t->verb, vlen))
+			break;
+	return t;
+}
+
+/* Split arg at single spaces (RFC 1939 3) into s->argv: 0, or -1 when
+ * there are not min..max words or a word is empty.  spaced: a space
+ * followed the verb. */
+static int split_args(struct session *s, char *arg, bool spaced,
+                      const struct session_command *c)
+{
+	s->argc = 0;
+	if (c->max_args == SESSION_REST) {
+		s->argv[s->argc++] = arg;
+		return spaced || c->min_args == 0 ? 0 : -1;
+	}
+	if (c->max_args == 0 || !spaced)
+		return *arg == '\0' && c->min_args == 0 ? 0 : -1;
+	while (arg) {
+		char *w = strsep(&arg, " ");
+		if (*w == '\0' || s->argc == c->max_args)
+			return -1;
+		s->argv[s->argc++] = w;
+	}
+	return s->argc >= c->min_args ? 0 : -1;
+}
+
+/* Find the verb, check the state and the arguments, run the handler. */
+static void run_command(struct session *s, size_t len)
+{
+	const struct session_proto *p = s->proto;
+	const struct session_command *c;
+	size_t vlen = strcspn(s->line, " ");
+	char *arg = s->line + vlen;
+	bool spaced = *arg == ' ';
+
+	if (p->line_ok && !p->line_ok(s, len))
+		return;
+	if (*arg == ' ')
+		*arg++ = '\0';
+	c = session_lookup(p->commands, s->line, vlen);
+	if (c->verb == NULL)
+		p->unknown(s, s->line);
+	else if (!(c->states & s->state))
+		p->bad_state(s, c);
+	else if (split_args(s, arg, spaced, c) < 0)
+		p->bad_args(s, c);
+	else
+		c->run(s, arg);
+}
+
+void session_dispatch(struct session *s, size_t len)
+{
+	s->replies = 0;
+	run_command(s, len);
+#ifndef NDEBUG
+	/* The invariant of the whole design: one reply per command. */
+	if (s->replies != 1 && s->end == CONN_LINE) {
+		log_event(s->peer, "BUG: %u final replies to one command",
+		          s->replies);
+		abort();
+	}
+#endif
+}
+
+void session_run(struct session *s)
+{
+	const struct session_proto *p = s->proto;
+	enum conn_status st;
+	size_t len;
+
+	while (s->state != p->done) {
+		st = conn_read_command(&s->conn, s->line, p->line_max, &len,
+		                       &s->ending);
+		if (st == CONN_TOOLONG)
+			session_reply(s, "%s", p->too_long);
+		else if (st == CONN_LINE)
+			session_dispatch(s, len);
+		else
+			session_lost(s, st);
+		if (s->errors >= SESSION_ERRORS_MAX && s->state != p->done) {
+			session_send(s, "%s", p->too_many);
+			s->why = "too many errors";
+			session_set_state(s, p->done);
+		}
+	}
+}
+
+void session_log_end(struct session *s, const char *note)
+{
+	log_event(s->peer, "disconnected (%s)%s",
+	          s->end != CONN_LINE ? conn_status_text(&s->conn, s->end)
+	          : s->why            ? s->why
+	                              : "QUIT",
+	          note ? note : "");
+}

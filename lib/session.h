@@ -1,0 +1,112 @@
+/*
+ * session: the plumbing both servers share — one reply path that counts
+ * the client's errors, one traced state change, the verb lookup in a
+ * command table, the dispatcher that answers unknown and out-of-sequence
+ * commands itself, and the loop from the first command to the last.
+ * Each server keeps its own states, table and handlers (smtp_server.c,
+ * pop_server.c); what differs between them is a struct session_proto.
+ *
+ * Exactly one reply per command (RFC 5321 4.2, RFC 1939 3): a handler
+ * either refuses (one reply, nothing changed) or acts and replies once.
+ * session_dispatch() counts the final replies of each command and, in
+ * builds without NDEBUG, aborts the session on any count but one.  A
+ * multi-line reply is one final line (session_reply) after its other
+ * lines (session_send); an intermediate SMTP reply (3yz: 334, 354) is
+ * not final.  A command during which the peer vanished needs none.
+ *
+ * Covers: the ten-errors rule of both servers (SMTP 421, POP3 -ERR);
+ * the line limit's reply.  Leaves out: the greeting and the goodbye
+ * (each server's own text).
+ */
+#ifndef MAILAB_SESSION_H
+#define MAILAB_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conn.h"
+#include "util.h"
+
+#define SESSION_ERRORS_MAX 10   /* client errors in a row, then close */
+#define SESSION_LINE_MAX 512    /* the larger limit of the two (SMTP) */
+#define SESSION_ARGS_MAX 2      /* POP3's TOP msg n / APOP name digest */
+#define SESSION_REST (-1)       /* max_args: the rest of the line is one */
+
+struct session;
+
+/* One row of a server's command table; the last row has verb NULL. */
+struct session_command {
+	const char *verb;
+	unsigned states;      /* the states (bits) where it is allowed */
+	int min_args, max_args; /* words after the verb, or SESSION_REST */
+	const char *text;     /* the server's own text: usage, 503 reason */
+	void (*run)(struct session *s, char *arg);
+};
+
+/* What differs between the two protocols. */
+struct session_proto {
+	char error_mark;       /* a client error's first octet: '5' or '-' */
+	size_t line_max;       /* command line limit, line ending included */
+	unsigned done;         /* the state that ends the session */
+	const char *too_long;  /* the reply to an over-long line */
+	const char *too_many;  /* the reply after SESSION_ERRORS_MAX errors */
+	const struct session_command *commands;
+	const char *(*state_name)(unsigned state);
+	/* Check the bytes of a line before lookup; false when replied. */
+	bool (*line_ok)(struct session *s, size_t len);
+	/* Replies for an unknown verb, a wrong state, wrong arguments. */
+	void (*unknown)(struct session *s, const char *verb);
+	void (*bad_state)(struct session *s, const struct session_command *c);
+	void (*bad_args)(struct session *s, const struct session_command *c);
+};
+
+struct session {
+	const struct session_proto *proto;
+	void *app;                 /* the server's own session data */
+	struct conn conn;
+	const char *peer;
+	bool verbose;
+	unsigned state;            /* one bit of the server's enum state */
+	unsigned errors;           /* client errors in a row */
+	unsigned replies;          /* final replies to the current command */
+	enum conn_status end;      /* why it ended, when the peer did */
+	const char *why;           /* why it ended, when we did */
+	enum conn_ending ending;   /* how the last command line ended */
+	int argc;                  /* the words after the verb (dispatch) */
+	char *argv[SESSION_ARGS_MAX];
+	char line[SESSION_LINE_MAX + 1];
+};
+
+/* Start a session on rfd/wfd in state first; logs "connected". */
+void session_init(struct session *s, const struct session_proto *p,
+                  void *app, int rfd, int wfd, const char *peer,
+                  int timeout_s, bool verbose, unsigned first);
+
+/* A final reply line: counted, and a client error counts towards the
+ * close (any other final reply starts the count again). */
+void session_reply(struct session *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Any other line: the first lines of a multi-line reply, an
+ * intermediate prompt without a code, a listing line. */
+void session_send(struct session *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Change state; -v shows it as "   (state NAME)". */
+void session_set_state(struct session *s, unsigned next);
+
+/* The connection failed (gone, timeout, stop): the session is over. */
+void session_lost(struct session *s, enum conn_status st);
+
+/* The row for verb (vlen octets, any case), or the table's NULL row. */
+const struct session_command *session_lookup(const struct session_command *t,
+                                             const char *verb, size_t vlen);
+
+/* Run the command in s->line (len octets): exactly one reply. */
+void session_dispatch(struct session *s, size_t len);
+
+/* Read and dispatch commands until the state is proto->done. */
+void session_run(struct session *s);
+
+/* Log the end: "disconnected (why)" plus the server's note. */
+void session_log_end(struct session *s, const char *note);
+
+#endif
