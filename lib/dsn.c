@@ -1,5 +1,6 @@
 /* dsn: RFC 3464 bounces into the sender's Maildir.  See dsn.h. */
 #include "dsn.h"
+#include "identity.h"
 #include "message.h"
 #include "util.h"
 
@@ -108,14 +109,14 @@ static int local_sender(const struct relay_config *rc, const char *from,
 
 	return from[0] != '\0' && addr_split(from, local, domain) == 0 &&
 	       relay_kind(rc, domain) == RELAY_LOCAL &&
-	       maildir_box_name(local, strlen(local), box) == 0;
+	       id_rcpt_box(local, box) == 0; /* the one identity rule */
 }
 
 int dsn_bounce(const struct relay_config *rc, const struct queue_entry *e,
                const struct dsn_failure *f, size_t n)
 {
 	struct maildir_delivery d;
-	char box[MAILDIR_BOX_MAX + 1], err[MAILDIR_ERR_LEN];
+	char box[ID_BOX_MAX + 1], err[MAILDIR_ERR_LEN];
 	char date[MSG_DATE_LEN], id[256], boundary[64];
 	const char *boxes[1] = { box };
 

@@ -14,26 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
-
-int maildir_box_name(const char *local, size_t len, char *box)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len && local[i] != '+'; i++) {
-		unsigned char ch = (unsigned char)local[i];
-		if (ch < 0x20 || ch == 0x7f || ch == '/' || ch == '\\')
-			return -1;
-		if (n == MAILDIR_BOX_MAX)
-			return -1;
-		box[n++] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
-	}
-	box[n] = '\0';
-	/* Empty, ".", ".." and dot-files are never mailboxes. */
-	if (n == 0 || box[0] == '.' || len > MAILDIR_BOX_MAX)
-		return -1;
-	return 0;
-}
 
 int maildir_path(char *path, const char *root, const char *box,
                  const char *sub, const char *name)
@@ -328,6 +310,7 @@ int maildir_lock(char *err, struct maildir_box *b, const char *root,
 	b->lock_fd = -1;
 	if (maildir_make_box(err, root, box) < 0)
 		return -1;
+	maildir_sweep_tmp(root, box); /* a session start, as Maildir readers do */
 	maildir_path(b->path, root, box, NULL, NULL);
 	if (maildir_path(path, root, box, MAILDIR_LOCK, NULL) < 0 ||
 	    (b->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
@@ -444,9 +427,19 @@ static int scan_dir(char *err, struct maildir_box *b, const char *sub)
 		         strerror(errno));
 		return errno == ENOENT ? 0 : -1;
 	}
-	while (rc == 0 && (e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			rc = add_msg(b, e->d_name, sub[0] == 'n');
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		/* A FIFO or a device would block or lie: never a message. */
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISREG(st.st_mode)) {
+			log_event("maildir", "skipped %s/%s: not a regular file",
+			          path, e->d_name);
+			continue;
+		}
+		rc = add_msg(b, e->d_name, sub[0] == 'n');
+	}
 	if (rc < 0)
 		snprintf(err, MAILDIR_ERR_LEN, "out of memory reading %s", path);
 	closedir(d);
@@ -544,10 +537,45 @@ int maildir_open_msg(const struct maildir_box *b, size_t i)
 {
 	char path[MAILDIR_PATH_MAX];
 
+	struct stat st;
+	int fd;
+
 	if (box_path(path, b, b->msg[i].in_new ? "new" : "cur",
 	             maildir_msg_name(b, i)) < 0)
 		return -1;
-	return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put there since the scan must not hang us. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		log_event("maildir", "skipped %s: not a regular file", path);
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+void maildir_sweep_tmp(const char *root, const char *box)
+{
+	char dir[MAILDIR_PATH_MAX], path[MAILDIR_PATH_MAX];
+	time_t old = time(NULL) - MAILDIR_TMP_MAX_AGE;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (maildir_path(dir, root, box, "tmp", NULL) < 0 ||
+	    (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    st.st_mtime >= old ||
+		    maildir_path(path, root, box, "tmp", e->d_name) < 0)
+			continue;
+		if (unlink(path) == 0)
+			log_event("maildir", "removed %s: left in tmp/ over 36 hours",
+			          path);
+	}
+	closedir(d);
 }
 
 /* new/<name> -> cur/<name without info>:2,S (maildir(5): seen). */

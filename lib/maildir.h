@@ -29,14 +29,11 @@
 #define MAILDIR_UNIQ_MAX 160   /* the unique part of a file name */
 #define MAILDIR_WBUF 16384     /* write buffer: streaming, not holding */
 #define MAILDIR_ERR_LEN (MAILDIR_PATH_MAX + 256)
+#define MAILDIR_TMP_MAX_AGE (36 * 3600) /* maildir(5): tmp/ files older
+                                           than 36 hours are debris */
 
-/*
- * The mailbox for an address's local part: lower-cased, "+tag" dropped.
- * Refuses (returns -1) what would be an unsafe path: empty, "." or
- * "..", a leading dot, '/', '\\', a control byte or DEL, over 64 octets.
- * box must hold MAILDIR_BOX_MAX + 1 bytes.
- */
-int maildir_box_name(const char *local, size_t len, char *box);
+/* Mailbox names come from lib/identity.h (id_rcpt_box, id_login_box):
+ * this module takes them as given and only builds the paths. */
 
 /* Create DIR/<box>/ with tmp/, new/, cur/ (mode 0700).  0 or -1. */
 int maildir_make_box(char *err, const char *root, const char *box);
@@ -78,6 +75,10 @@ void maildir_delivery_name(const struct maildir_delivery *d, char *name,
 /* Take back a delivery: remove name from new/ of boxes[0..n-1]. */
 void maildir_undo(const char *root, const char *const boxes[], size_t n,
                   const char *name);
+
+/* Remove what killed writers left in DIR/<box>/tmp/: entries older than
+ * MAILDIR_TMP_MAX_AGE, each logged.  Errors are ignored (best effort). */
+void maildir_sweep_tmp(const char *root, const char *box);
 
 /* Drop a delivery in progress: nothing stays in tmp/ or new/. */
 void maildir_abort(struct maildir_delivery *d);
@@ -146,7 +147,8 @@ const char *maildir_msg_name(const struct maildir_box *b, size_t i);
 void maildir_uid(const struct maildir_box *b, size_t i,
                  char uid[MAILDIR_UID_MAX + 1]);
 
-/* Open message i for reading; an fd or -1 (errno set). */
+/* Open message i for reading; an fd or -1 (errno set).  Never blocks:
+ * a FIFO or other non-regular file is refused (EINVAL) and logged. */
 int maildir_open_msg(const struct maildir_box *b, size_t i);
 
 /*

@@ -1,34 +1,63 @@
 /* users: look names up in a "name:password" file.  See users.h. */
 #include "users.h"
+#include "identity.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-int users_lookup(const char *path, const char *name, char *pass, size_t cap)
+/* The next line of f into line, its end removed; false at the end.  An
+ * over-long line is skipped whole: it is no entry. */
+static bool next_line(FILE *f, char *line, unsigned *lineno)
 {
-	char line[USERS_LINE_MAX];
-	size_t nlen = strlen(name);
-	int found = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL)
-		return -1;
-	while (!found && fgets(line, sizeof line, f)) {
+	while (fgets(line, USERS_LINE_MAX, f)) {
 		size_t n = strcspn(line, "\r\n");
+		++*lineno;
 		if (line[n] == '\0' && !feof(f)) {
-			int ch; /* over-long line: skip it, it is no entry */
+			int ch;
 			while ((ch = fgetc(f)) != EOF && ch != '\n')
 				;
 			continue;
 		}
 		line[n] = '\0';
-		if (line[0] == '#' || strncmp(line, name, nlen) != 0 ||
-		    line[nlen] != ':')
+		return true;
+	}
+	return false;
+}
+
+/* An entry's name, cut at its ':' in line; NULL for a comment, a blank
+ * or a line without ':'. */
+static const char *entry_name(char *line, char **pass)
+{
+	char *colon = strchr(line, ':');
+
+	if (line[0] == '#' || colon == NULL)
+		return NULL;
+	*colon = '\0';
+	*pass = colon + 1;
+	return line;
+}
+
+int users_lookup(const char *path, const char *name, char *pass, size_t cap)
+{
+	char line[USERS_LINE_MAX], *pw;
+	const char *entry;
+	unsigned lineno = 0;
+	int found = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return -1;
+	while (!found && next_line(f, line, &lineno)) {
+		entry = entry_name(line, &pw);
+		if (entry == NULL || !id_is_canonical(entry) ||
+		    strcmp(entry, name) != 0)
 			continue;
-		str_copy(pass, line + nlen + 1, cap);
+		str_copy(pass, pw, cap);
 		found = 1;
 	}
+	memset(line, 0, sizeof line);
 	fclose(f);
 	return found;
 }
@@ -58,10 +87,21 @@ int users_check(const char *path, const char *name, const char *password)
 
 int users_readable(const char *path)
 {
+	char line[USERS_LINE_MAX], *pw;
+	const char *entry;
+	unsigned lineno = 0;
 	FILE *f = fopen(path, "r");
 
 	if (f == NULL)
 		return -1;
+	while (next_line(f, line, &lineno)) {
+		entry = entry_name(line, &pw);
+		if (entry && !id_is_canonical(entry))
+			warnmsg("%s:%u: user '%.64s' is not a canonical mailbox "
+			        "name (" ID_RULE_TEXT ", lower case): line ignored",
+			        path, lineno, entry);
+	}
+	memset(line, 0, sizeof line);
 	fclose(f);
 	return 0;
 }

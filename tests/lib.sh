@@ -62,10 +62,12 @@ stop_server() {
 	return 0
 }
 
-# chat_ok NAME ARGS...: a chat script (on stdin) must pass.
+# chat_ok NAME ARGS...: a chat script (on stdin) must pass, and the
+# server must send nothing it does not expect (chat -x: one reply per
+# command, no extra line anywhere, nothing after the script).
 chat_ok() {
 	name=$1; shift
-	if "$CHAT" "$@" >"$T/chat.out" 2>&1; then pass "$name"; else
+	if "$CHAT" -x "$@" >"$T/chat.out" 2>&1; then pass "$name"; else
 		fail "$name" "$(tr '\n' ' ' <"$T/chat.out")"; fi
 }
 

@@ -92,7 +92,7 @@ S: 250 2.1.0 *
 C: RCPT <gizem@example.com>
 S: 501 5.5.4 *
 C: RCPT TO:<>
-S: 501 5.1.7 *
+S: 501 5.1.3 *
 C: RCPT TO:<gizem@example.com>
 S: 250 *
 C: DATA now
@@ -287,23 +287,27 @@ S~ 250 AUTH*
 C: MAIL FROM:<melek@example.com>
 S: 250 *
 C: RCPT TO:<../x@example.com>
+S: 501 5.1.3 *
+C: RCPT TO:<"../x"@example.com>
 S: 553 5.1.3 *
 C: RCPT TO:<a/b@example.com>
 S: 553 5.1.3 *
 C: RCPT TO:<.hidden@example.com>
-S: 553 5.1.3 *
+S: 501 5.1.3 *
 C: RCPT TO:<"..">
-S: 553 5.1.3 *
+S: 501 5.1.3 *
 C: RCPT TO:<""@example.com>
 S: 553 5.1.3 *
 C: RCPT TO:<"a\\b"@example.com>
 S: 553 5.1.3 *
 C: RCPT TO:<+tag@example.com>
 S: 553 5.1.3 *
+C: NOOP
+S: 250 *
 C: RCPT TO:<xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx@example.com>
 S: 501 5.1.3 *
 C: RCPT TO:<xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx@example.com>
-S: 553 5.1.3 *
+S: 501 5.1.3 *
 C: QUIT
 S: 221 *
 EOF

@@ -2,8 +2,8 @@
  * chat: a scripted peer for tests, in the spirit of toybox's runtest:
  * one line of script per protocol line, and the first mismatch fails.
  *
- *   chat [-t SECONDS] HOST PORT < script      talk to a server
- *   chat [-t SECONDS] -- COMMAND [ARG]... < script
+ *   chat [-x] [-t SECONDS] HOST PORT < script      talk to a server
+ *   chat [-x] [-t SECONDS] -- COMMAND [ARG]... < script
  *                                             run COMMAND (e.g. a server
  *                                             with --stdio) on pipes
  * Script lines:
@@ -18,9 +18,14 @@
  *   CLOSE        shut down our sending side
  *   SLEEP ms     wait
  *   # ...        a comment
+ * -x, "and nothing more": every line the server sends must be expected.
+ * S~ may then skip only the first lines of a multi-line SMTP reply
+ * ("250-..."), and after the script chat closes its side and fails if
+ * any line still arrives before the peer closes (an extra reply).
  * Exit 0 when every line matched, 1 (with the reason on stderr) if not.
  */
 #include <fnmatch.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +90,37 @@ static int spawn(char **argv, int *rfd, int *wfd)
 	return 0;
 }
 
+/* A line S~ may skip under -x: one before the last of a multi-line
+ * SMTP reply (RFC 5321 4.2.1: "250-"). */
+static bool continuation(const char *line)
+{
+	return strlen(line) >= 4 && line[0] >= '0' && line[0] <= '9' &&
+	       line[1] >= '0' && line[1] <= '9' && line[2] >= '0' &&
+	       line[2] <= '9' && line[3] == '-';
+}
+
+/* -x, at the end: we close; nothing but the peer's close may follow. */
+static int nothing_more(struct conn *c, int rfd, int wfd, char *got)
+{
+	enum conn_ending end;
+	enum conn_status st;
+	size_t n;
+
+	conn_flush(c);
+	if (rfd == wfd)
+		shutdown(wfd, SHUT_WR);
+	else
+		close(wfd);
+	st = conn_read_command(c, got, CHAT_LINE_MAX, &n, &end);
+	if (st == CONN_EOF || st == CONN_ERROR)
+		return 0;
+	fprintf(stderr, "chat: after the script: %s%s%s\n",
+	        st == CONN_LINE ? "unexpected line '" : "no close: ",
+	        st == CONN_LINE ? got : conn_status_text(c, st),
+	        st == CONN_LINE ? "' (and nothing more was expected)" : "");
+	return 1;
+}
+
 static int mismatch(int lineno, const char *want, const char *got)
 {
 	fprintf(stderr, "chat: script line %d: expected '%s', got '%s'\n",
@@ -97,12 +133,19 @@ int main(int argc, char **argv)
 	static char script[CHAT_LINE_MAX], buf[CHAT_LINE_MAX], got[CHAT_LINE_MAX + 1];
 	struct conn c;
 	int timeout = 10, rfd, wfd, lineno = 0, opt;
+	bool exact = false, closed = false;
 	char err[NET_ERR_LEN];
 
 	util_set_progname("chat");
 	signal(SIGPIPE, SIG_IGN);
-	while ((opt = getopt(argc, argv, "t:")) != -1)
-		timeout = (int)opt_ulong("-t", optarg, 1, 3600);
+	while ((opt = getopt(argc, argv, "xt:")) != -1) {
+		if (opt == 'x')
+			exact = true;
+		else if (opt == 't')
+			timeout = (int)opt_ulong("-t", optarg, 1, 3600);
+		else
+			die(2, "usage: chat [-x] [-t SECONDS] HOST PORT | -- COMMAND...");
+	}
 	if (optind < argc && strcmp(argv[optind - 1], "--") == 0) {
 		if (spawn(argv + optind, &rfd, &wfd) < 0)
 			die(1, "cannot run %s", argv[optind]);
@@ -112,7 +155,7 @@ int main(int argc, char **argv)
 		if (rfd < 0)
 			die(1, "%s", err);
 	} else {
-		die(2, "usage: chat [-t SECONDS] HOST PORT | -- COMMAND...");
+		die(2, "usage: chat [-x] [-t SECONDS] HOST PORT | -- COMMAND...");
 	}
 	conn_init(&c, rfd, wfd, timeout, false, CONN_CLIENT);
 	while (fgets(script, sizeof script, stdin)) {
@@ -152,6 +195,9 @@ int main(int argc, char **argv)
 					        lineno, arg, conn_status_text(&c, st));
 					return 1;
 				}
+				if (script[1] == '~' && exact &&
+				    fnmatch(arg, got, 0) != 0 && !continuation(got))
+					return mismatch(lineno, arg, got);
 			} while (script[1] == '~' && fnmatch(arg, got, 0) != 0);
 			if (script[1] == '=' ? strcmp(arg, got) != 0
 			                     : fnmatch(arg, got, 0) != 0)
@@ -161,12 +207,14 @@ int main(int argc, char **argv)
 			st = conn_read_command(&c, got, CHAT_LINE_MAX, &n, &end);
 			if (st != CONN_EOF && st != CONN_ERROR)
 				return mismatch(lineno, "EOF", st == CONN_LINE ? got : "no EOF");
+			closed = true;
 		} else if (strcmp(script, "CLOSE") == 0) {
 			conn_flush(&c);
 			if (rfd == wfd)
 				shutdown(wfd, SHUT_WR);
 			else
 				close(wfd);
+			wfd = rfd == wfd ? wfd : -1;
 		} else if (strncmp(script, "SLEEP ", 6) == 0) {
 			conn_flush(&c);
 			struct timespec ts = { 0, 0 };
@@ -179,5 +227,7 @@ int main(int argc, char **argv)
 		}
 	}
 	conn_flush(&c);
+	if (exact && !closed)
+		return nothing_more(&c, rfd, wfd, got);
 	return 0;
 }
