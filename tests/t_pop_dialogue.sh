@@ -110,21 +110,26 @@ S= line 2
 S= line 3
 S= .
 C: TOP 2 0
-S= +OK top of message follows
+S= +OK 22 octets
 S= Subject: two
 S= X: y
 S= 
 S= .
 C: TOP 2 1
-S: +OK*
+S= +OK 31 octets
 S= Subject: two
 S= X: y
 S= 
 S= ..line 1
 S= .
 C: TOP 2 99
-S: +OK*
-S~ line 3
+S= +OK $S2 octets
+S= Subject: two
+S= X: y
+S= 
+S= ..line 1
+S= line 2
+S= line 3
 S= .
 C: QUIT
 S: +OK*
@@ -271,7 +276,7 @@ S: +OK*
 C: USER ../evil
 S: +OK*
 C: PASS 1234
-S: -ERR \[SYS/*
+S: -ERR \[AUTH\]*
 C: QUIT
 S: +OK*
 EOF
@@ -326,7 +331,15 @@ S: -ERR*
 S: -ERR*
 C: CAPA
 S: +OK*
-S~ .
+S= TOP
+S= USER
+S= UIDL
+S= RESP-CODES
+S= AUTH-RESP-CODE
+S= PIPELINING
+S= EXPIRE NEVER
+S: IMPLEMENTATION mailab-*
+S= .
 C: BAD
 S: -ERR unknown*
 C: QUIT

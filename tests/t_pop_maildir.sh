@@ -101,17 +101,21 @@ X
 check "QUIT removes exactly the one DELE'd message" \
 	test "$(files gizem new | tr '\n' ' ')$(files gizem cur)" = "$G1 $G2:2,S"
 
-# An unlink that fails (a directory with a message's name) is reported,
-# and nothing that was not marked is removed.
+# An unlink that fails (the file became a directory after the login's
+# snapshot) is reported, and nothing that was not marked is removed.
 F1=$(uniq_name 1764000001 1 'Subject: x\n\nX\n')
+F2=$(uniq_name 1764000002 2 'Subject: z\n\nZ\n')
 F3=$(uniq_name 1764000003 3 'Subject: y\n\nY\n')
 put_msg fails "$F1" 'Subject: x\n\nX\n'
+put_msg fails "$F2" 'Subject: z\n\nZ\n'
 put_msg fails "$F3" 'Subject: y\n\nY\n'
-F2=1764000002.M000002P4242Q2.test,S=14,W=17
-mkdir -p "$MD/fails/new/$F2"
 echo 'fails:1234' >"$T/users.fails"
+# The swap waits for the login, then QUIT waits for the swap.
+(i=0; while [ $i -lt 200 ] && ! grep -q 'login as fails' "$T/fails.log" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+ sleep 0.3; rm -f "$MD/fails/new/$F2"; mkdir "$MD/fails/new/$F2") &
+SWAP=$!
 chat_ok "a failed removal gets -ERR [SYS/PERM] at QUIT" -- \
-	$TOP/pop_server --stdio -d "$MD" -U "$T/users.fails" <<'X'
+	sh -c "exec $TOP/pop_server --stdio -d '$MD' -U '$T/users.fails' 2>'$T/fails.log'" <<'X'
 S: +OK*
 C: USER fails
 S: +OK*
@@ -121,10 +125,12 @@ C: DELE 1
 S: +OK*
 C: DELE 2
 S: +OK*
+SLEEP 1500
 C: QUIT
 S= -ERR [SYS/PERM] some deleted messages not removed
 EOF
 X
+wait $SWAP
 check "the other marked message is removed, the unmarked one kept" \
 	test "$(files fails new | tr '\n' ' ')" = "$F2 $F3 "
 
