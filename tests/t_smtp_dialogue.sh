@@ -439,3 +439,171 @@ C: QUIT
 S: 221 *
 EOF
 X
+
+# ---- issue 10: exactly one reply per command ----
+
+# A bare HELO/EHLO after a greeting once got 501 and then 250, and the
+# 250 reset the error count: now one 501, and ten of them end it.
+chat_ok "bare HELO/EHLO after a greeting: one 501 each, then 421" -- \
+	sh -c "exec $SMTP 2>'$T/helo.log'" <<'X'
+S: 220 *
+C: EHLO c
+S~ 250 AUTH*
+C: HELO
+S: 501 5.5.4 *
+C: EHLO
+S: 501 5.5.4 *
+C: HELO
+S: 501 5.5.4 *
+C: EHLO
+S: 501 5.5.4 *
+C: HELO
+S: 501 5.5.4 *
+C: EHLO
+S: 501 5.5.4 *
+C: HELO
+S: 501 5.5.4 *
+C: EHLO
+S: 501 5.5.4 *
+C: HELO
+S: 501 5.5.4 *
+C: EHLO
+S: 501 5.5.4 *
+S: 421 4.7.0 *
+EOF
+X
+check "... the 421 is logged as too many errors, not as QUIT" \
+	grep -q 'disconnected (too many errors)' "$T/helo.log"
+check "... and the greeting still held: MAIL works after a bare HELO" sh -c "
+	printf 'EHLO c\r\nHELO\r\nMAIL FROM:<a@example.com>\r\nQUIT\r\n' |
+	$SMTP 2>/dev/null | tr -d '\r' | grep -q '^250 2.1.0'"
+
+# ---- issue 10: one identity rule, RFC 5321 4.1.2 paths ----
+
+rm -rf "$MD"
+chat_ok "bad paths at RCPT get 501 5.1.3, bad mailbox names 553 5.1.3" -- \
+	$TOP/smtp_server --stdio -d $MD <<'X'
+S: 220 *
+C: EHLO c
+S~ 250 AUTH*
+C: MAIL FROM:<melek@example.com> SMTPUTF8
+S: 250 *
+C: RCPT TO:<<bad@x>
+S: 501 5.1.3 *
+C: RCPT TO:<a@@b>
+S: 501 5.1.3 *
+C: RCPT TO:<gizem@example.com,test@example.com>
+S: 501 5.1.3 *
+C: RCPT TO:<a@>
+S: 501 5.1.3 *
+C: RCPT TO:<@b>
+S: 501 5.1.3 *
+C: NOOP
+S: 250 *
+C: RCPT TO:<a@b.>
+S: 501 5.1.3 *
+C: RCPT TO:<a@b
+S: 501 5.1.3 *
+C: RCPT TO:<gizem@x@y>
+S: 501 5.1.3 *
+C: RCPT TO:<a;b|c&d@x>
+S: 501 5.1.3 *
+R: RCPT TO:<\xff\xfe@x>\r\n
+S: 501 5.1.3 *
+C: NOOP
+S: 250 *
+R: RCPT TO:<a\xc0\xaf@x>\r\n
+S: 501 5.1.3 *
+C: RCPT TO:<"a b"@x>
+S: 553 5.1.3 *
+C: RCPT TO:<a%b@x>
+S: 553 5.1.3 *
+C: RCPT TO:<-rf@x>
+S: 553 5.1.3 *
+C: RCPT TO:<"$(id)"@x>
+S: 553 5.1.3 *
+C: NOOP
+S: 250 *
+C: RCPT TO:<*@x>
+S: 553 5.1.3 *
+C: RCPT TO:<"a;b|c&d"@x>
+S: 553 5.1.3 *
+R: RCPT TO:<"\xc2\x9b"@x>\r\n
+S: 553 5.1.3 *
+C: RCPT TO:<gizem@[127.0.0.1]>
+S: 250 2.1.5 *
+C: RCPT TO:<Melek+lab@[IPv6:::1]>
+S: 250 2.1.5 *
+C: DATA
+S: 354 *
+C: Subject: only two mailboxes
+C: .
+S: 250 2.0.0 *
+C: QUIT
+S: 221 *
+EOF
+X
+check "... no directory for a refused name: only gizem and melek" \
+	test "$(ls "$MD" | tr '\n' ' ')" = "gizem melek "
+
+chat_ok "MAIL: bad paths 501 5.1.7; a source route is ignored, never <>" -- $SMTP <<'X'
+S: 220 *
+C: EHLO c
+S~ 250 AUTH*
+C: MAIL FROM:<@a,@b:>
+S: 501 5.1.7 *
+C: MAIL FROM:<<a@b>
+S: 501 5.1.7 *
+C: MAIL FROM:<a@b.>
+S: 501 5.1.7 *
+C: MAIL FROM:<@a,@b:melek@example.com>
+S= 250 2.1.0 Sender <melek@example.com> ok
+C: RSET
+S: 250 *
+C: MAIL FROM:<melek@example.com> BODY=8BITMIME BODY=7BIT
+S: 501 5.5.4 Duplicate parameter*
+C: MAIL FROM:<melek@example.com> SIZE=10 SIZE=20
+S: 501 5.5.4 Duplicate parameter*
+C: MAIL FROM:<çiğdem@example.com> SmtpUtf8
+S: 250 2.1.0 *
+C: RCPT TO:<gizem@example.com> 
+S: 250 2.1.5 *
+C: QUIT
+S: 221 *
+EOF
+X
+
+# Users file: a non-canonical name is no user, with one warning a line.
+printf '# users\nbob+x:1234\nAli:1234\nbob:1234\nali:1234\n-rf:1234\n' >"$T/users.id"
+chat_ok "AUTH: bob+x is no login, Ali logs in as ali" -- \
+	sh -c "exec $TOP/smtp_server --stdio -d $MD -U $T/users.id 2>'$T/id.log'" <<'X'
+S: 220 *
+C: EHLO c
+S~ 250 AUTH*
+C: AUTH PLAIN AGJvYit4ADEyMzQ=
+S: 535 5.7.8 *
+C: AUTH PLAIN AEFsaQAxMjM0
+S: 235 2.7.0 *
+C: MAIL FROM:<ali@example.com>
+S: 250 *
+C: RCPT TO:<Ali@example.com>
+S: 250 *
+C: RCPT TO:<bob+x@example.com>
+S: 250 *
+C: RCPT TO:<-rf@example.com>
+S: 553 5.1.3 *
+C: QUIT
+S: 221 *
+EOF
+X
+check "... one warning per bad users-file line, naming file and line" sh -c "
+	grep -q 'users.id:2: user .bob+x. is not a canonical' '$T/id.log' &&
+	grep -q 'users.id:3: user .Ali. is not a canonical' '$T/id.log' &&
+	grep -q 'users.id:6: user .-rf. is not a canonical' '$T/id.log' &&
+	test \$(grep -c 'not a canonical' '$T/id.log') -eq 3"
+
+# ---- issue 10: options ----
+check "an option typo names it and says try --help, without the usage" sh -c "
+	$TOP/smtp_server --bogus >/dev/null 2>'$T/typo.err'; test \$? -eq 64 &&
+	grep -q 'bogus' '$T/typo.err' && grep -q 'try .smtp_server --help.' '$T/typo.err' &&
+	! grep -q 'usage:' '$T/typo.err'"
