@@ -379,3 +379,44 @@ check "-v shows the dialogue, PASS included, and the states" \
 check "-v traces the state changes" grep -q '(state TRANSACTION)' "$T/verbose.log"
 check "-v traces each line of a RETR as sent, byte-stuffed" \
 	sh -c "grep -q '^S: \.\.line 1\$' '$T/verbose.log' && grep -q '^S: line 3\$' '$T/verbose.log'"
+
+# ---- issue 10: one identity rule, STLS, options ----
+
+printf 'bob+x:1234\nAli:1234\nbob:1234\nali:1234\n' >"$T/users.id"
+put_msg bob "$N1" "$M1"
+chat_ok "USER bob+x is no login and never reads bob's mail" -- \
+	sh -c "exec $TOP/pop_server --stdio -d $MD -U $T/users.id 2>'$T/id.log'" <<'X'
+S: +OK*
+C: USER bob+x
+S: +OK*
+C: PASS 1234
+S: -ERR [[]AUTH]*
+C: APOP bob+x 0123456789abcdef0123456789abcdef
+S: -ERR [[]AUTH]*
+C: USER Ali
+S: +OK*
+C: PASS 1234
+S: +OK ali has 0 messages*
+C: QUIT
+S: +OK*
+EOF
+X
+check "... the users file's bob+x and Ali lines are warned about" sh -c "
+	grep -q 'users.id:1: user .bob+x. is not a canonical' '$T/id.log' &&
+	grep -q 'users.id:2: user .Ali. is not a canonical' '$T/id.log'"
+check "... and no mailbox was made for a refused name" sh -c "
+	test ! -e '$MD/bob+x' && test ! -e '$MD/Ali'"
+
+chat_ok "STLS gets the same answer as SMTP's STARTTLS" -- $POP <<'X'
+S: +OK*
+C: STLS
+S= -ERR STLS not available in this lab server
+C: QUIT
+S: +OK*
+EOF
+X
+
+check "an option typo names it and says try --help, without the usage" sh -c "
+	$TOP/pop_server --bogus >/dev/null 2>'$T/typo.err'; test \$? -eq 64 &&
+	grep -q 'bogus' '$T/typo.err' && grep -q 'try .pop_server --help.' '$T/typo.err' &&
+	! grep -q 'usage:' '$T/typo.err'"

@@ -263,3 +263,63 @@ check "the session does not see the new mail (STAT after delivery)" \
 check "its QUIT removes the old message and keeps the new one" \
 	grep -q 'arrived during the session' "$MD/melek/new/"*
 check "only one message is left" test "$(count_files "$MD/melek/new")" -eq 1
+
+# ---- issue 10: under attack ----
+
+# A FIFO in new/ or cur/ (named like a message) once blocked the session
+# in open() while it held the lock: now it is skipped with a log line.
+if command -v mkfifo >/dev/null 2>&1; then
+	K1=$(uniq_name 1764000001 1 'Subject: real\n\nreal\n')
+	put_msg fifo "$K1" 'Subject: real\n\nreal\n'
+	mkfifo "$MD/fifo/new/$(uniq_name 1764000002 2 'Subject: x\n\nx\n')"
+	mkfifo "$MD/fifo/cur/1764000003.M000003P4242Q3.test:2,S"
+	echo 'fifo:1234' >"$T/users.fifo"
+	chat_ok "a FIFO in new/ and cur/ never blocks a session" -t 5 -- \
+		sh -c "exec $TOP/pop_server --stdio -d '$MD' -U '$T/users.fifo' 2>'$T/fifo.log'" <<'X'
+S: +OK*
+C: USER fifo
+S: +OK*
+C: PASS 1234
+S: +OK fifo has 1 messages*
+C: RETR 1
+S: +OK 23 octets
+S= Subject: real
+S= 
+S= real
+S= .
+C: QUIT
+S: +OK*
+EOF
+X
+	check "... each is skipped with a log line" \
+		test "$(grep -c 'not a regular file' "$T/fifo.log")" -eq 2
+else
+	skip "a FIFO in new/ never blocks a session" "mkfifo not installed"
+fi
+
+# Files killed writers left in tmp/ are swept at the session's start
+# when older than 36 hours (maildir(5)); a fresh one is someone's
+# delivery in progress and stays.
+old=$(( $(date +%s) - 40 * 3600 ))
+stamp=$(date -d "@$old" +%Y%m%d%H%M 2>/dev/null || date -r "$old" +%Y%m%d%H%M 2>/dev/null)
+if [ -n "$stamp" ]; then
+	mkdir -p "$MD/sweep/tmp" "$MD/sweep/new" "$MD/sweep/cur"
+	echo old >"$MD/sweep/tmp/1.old" && touch -t "$stamp" "$MD/sweep/tmp/1.old"
+	echo new >"$MD/sweep/tmp/2.fresh"
+	echo 'sweep:1234' >"$T/users.sweep"
+	chat_ok "a POP3 login sweeps tmp/" -- \
+		$TOP/pop_server --stdio -d "$MD" -U "$T/users.sweep" <<'X'
+S: +OK*
+C: USER sweep
+S: +OK*
+C: PASS 1234
+S: +OK sweep has 0 messages*
+C: QUIT
+S: +OK*
+EOF
+X
+	check "... the file older than 36 hours is gone, the fresh one kept" \
+		test "$(ls "$MD/sweep/tmp")" = "2.fresh"
+else
+	skip "tmp/ sweep" "neither GNU nor BSD date"
+fi

@@ -156,3 +156,23 @@ S: 451 4.3.0 *
 X
 check "a failed delivery gets 451" test $? -eq 0
 check "... and no recipient keeps a copy" test "$(count_files "$MD/gizem/new")" -eq 0 -a "$(count_files "$MD/gizem/tmp")" -eq 0
+
+# Issue 10: a delivery sweeps its mailbox's tmp/ of files older than 36
+# hours (maildir(5)), and keeps a fresh one (a delivery in progress).
+old=$(( $(date +%s) - 40 * 3600 ))
+stamp=$(date -d "@$old" +%Y%m%d%H%M 2>/dev/null || date -r "$old" +%Y%m%d%H%M 2>/dev/null)
+if [ -n "$stamp" ]; then
+	rm -rf "$MD"
+	mkdir -p "$MD/gizem/tmp"
+	echo old >"$MD/gizem/tmp/1.old" && touch -t "$stamp" "$MD/gizem/tmp/1.old"
+	echo new >"$MD/gizem/tmp/2.fresh"
+	printf '%s\n' 'S: 220 *' 'C: EHLO c' 'S~ 250 *' 'C: MAIL FROM:<melek@example.com>' \
+		'S: 250 *' 'C: RCPT TO:<gizem@example.com>' 'S: 250 *' 'C: DATA' 'S: 354 *' \
+		'C: Subject: sweep' 'C: .' 'S: 250 2.0.0 *' 'C: QUIT' 'S: 221 *' |
+		chat_ok "a delivery is stored while tmp/ holds old debris" -- \
+		"$TOP/smtp_server" --stdio -d "$MD"
+	check "... the tmp/ file older than 36 hours is gone, the fresh one kept" \
+		test "$(ls "$MD/gizem/tmp")" = "2.fresh"
+else
+	skip "tmp/ sweep at delivery" "neither GNU nor BSD date"
+fi
