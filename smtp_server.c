@@ -41,6 +41,7 @@
 #include "session.h"
 #include "smtp_auth.h"
 #include "smtp_data.h"
+#include "smtp_params.h"
 #include "users.h"
 #include "util.h"
 
@@ -167,72 +168,6 @@ static void cmd_ehlo(struct session *s, char *arg)
 
 /* ---- MAIL (RFC 5321 4.1.1.2) ---- */
 
-/* The MAIL parameters, read before anything is changed. */
-struct mail_params {
-	bool size, body, utf8, auth; /* seen: each at most once */
-	bool body_8bit;
-};
-
-/* One parameter (RFC 5321 4.1.2 esmtp-param).  0, or -1 replied. */
-static int mail_param(struct session *s, char *p, struct mail_params *mp)
-{
-	const struct smtp_config *c = ((struct smtp *)s->app)->cfg;
-	char *value = strchr(p, '=');
-	unsigned long size;
-	bool *seen = str_ncase_eq(p, "SIZE=", 5)     ? &mp->size
-	           : str_ncase_eq(p, "BODY=", 5)     ? &mp->body
-	           : str_ncase_eq(p, "SMTPUTF8", 9)  ? &mp->utf8
-	           : str_ncase_eq(p, "AUTH=", 5)     ? &mp->auth
-	                                             : NULL;
-
-	if (seen && *seen) { /* BODY=8BITMIME BODY=7BIT: which one? */
-		session_reply(s, "501 5.5.4 Duplicate parameter %.40s", p);
-		return -1;
-	}
-	if (value)
-		*value++ = '\0';
-	if (seen == &mp->size) {
-		/* RFC 1870 6.1: refuse now what DATA would refuse later. */
-		if (parse_ulong(value, (unsigned long)-1, &size) < 0) {
-			session_reply(s, "501 5.5.4 Bad SIZE value");
-			return -1;
-		}
-		if (size > c->max_size) {
-			session_reply(s, "552 5.3.4 Message size exceeds fixed "
-			                 "limit of %lu octets", c->max_size);
-			return -1;
-		}
-	} else if (seen == &mp->body && c->eightbit &&
-	           (str_ncase_eq(value, "7BIT", 5) ||
-	            str_ncase_eq(value, "8BITMIME", 9))) {
-		mp->body_8bit = value[0] == '8';
-	} else if (seen != &mp->utf8 && seen != &mp->auth) {
-		session_reply(s, "555 5.5.4 Unsupported parameter %.40s", p);
-		return -1; /* AUTH=: RFC 4954 5, accepted and not used */
-	}
-	*seen = true;
-	return 0;
-}
-
-/* Split " A B=c" into parameters and check each; 0 or -1 (replied). */
-static int mail_params(struct session *s, char *rest, struct mail_params *mp)
-{
-	char *p;
-
-	memset(mp, 0, sizeof *mp);
-	while ((p = strsep(&rest, " ")) != NULL) {
-		if (*p == '\0')
-			continue;
-		if (!((struct smtp *)s->app)->esmtp) {
-			session_reply(s, "555 5.5.4 Parameters need EHLO");
-			return -1;
-		}
-		if (mail_param(s, p, mp) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* Reply to an address that did not parse (SPEC: 501 5.1.7 for MAIL,
  * 501 5.1.3 for RCPT; RFC 6531 3.5: 553 5.6.7 for UTF-8). */
 static void bad_address(struct session *s, enum addr_error e,
@@ -251,9 +186,11 @@ static void bad_address(struct session *s, enum addr_error e,
 static void cmd_mail(struct session *s, char *arg)
 {
 	struct smtp *m = s->app;
-	struct mail_params mp;
+	struct smtp_offer offer = { m->esmtp, m->cfg->eightbit,
+		                    m->cfg->max_size };
+	struct smtp_params mp;
 	const char *rest;
-	char path[ADDR_MAX + 1];
+	char path[ADDR_MAX + 1], refusal[SMTP_PARAMS_REPLY];
 	enum addr_error e;
 
 	if (!str_ncase_eq(arg, "FROM:", 5)) {
@@ -270,8 +207,11 @@ static void cmd_mail(struct session *s, char *arg)
 		bad_address(s, e, "sender", "5.1.7");
 		return;
 	}
-	if (mail_params(s, (char *)rest, &mp) < 0)
+	if (smtp_mail_params((char *)rest, &offer, &mp, refusal,
+	                     sizeof refusal) < 0) {
+		session_reply(s, "%s", refusal);
 		return;
+	}
 	if (!mp.utf8 && addr_has_utf8(path)) {
 		bad_address(s, ADDR_NON_ASCII, "sender", "5.1.7");
 		return;
@@ -361,34 +301,6 @@ static void cmd_rcpt(struct session *s, char *arg)
 
 /* ---- DATA (RFC 5321 4.1.1.4) ---- */
 
-/* Where smtp_data sends the message: the delivery's tmp/ file. */
-static void to_maildir(void *ctx, const void *p, size_t n)
-{
-	maildir_write(ctx, p, n);
-}
-
-/*
- * Read the message up to its end, streaming it into d through the DATA
- * decoder.  Memory stays at one fragment whatever the size: a 1 MiB
- * line arrives in pieces.  Returns CONN_LINE when the end was seen.
- */
-static enum conn_status data_read(struct smtp *m, struct maildir_delivery *d,
-                                  struct smtp_data *r)
-{
-	char frag[CONN_BUF];
-	enum conn_status st;
-	size_t n;
-
-	smtp_data_init(r, m->s.ending, m->cfg->max_size, to_maildir, d);
-	do {
-		st = conn_read_line(&m->s.conn, frag, sizeof frag, &n);
-		if (st != CONN_LINE && st != CONN_PART)
-			return st;
-	} while (!smtp_data_feed(r, frag, n, st == CONN_LINE,
-	                         m->s.conn.saw_cr));
-	return CONN_LINE;
-}
-
 /* Check the message; refuse it, or store it: one reply either way. */
 static void data_finish(struct smtp *m, struct maildir_delivery *d,
                         const struct smtp_data *r, const char *id)
@@ -445,7 +357,7 @@ static void cmd_data(struct session *s, char *arg)
 	}
 	session_reply(s, "354 End data with <CR><LF>.<CR><LF>");
 	delivery_trace(&d, &m->env, &t, id);
-	st = data_read(m, &d, &r);
+	st = delivery_receive(&s->conn, s->ending, m->cfg->max_size, &d, &r);
 	if (st != CONN_LINE) {
 		maildir_abort(&d); /* cut short: keep nothing */
 		log_event(s->peer, "message %s dropped: %s", id,

@@ -33,6 +33,30 @@ int envelope_add(struct envelope *e, const char *rcpt, const char *box)
 	return 0;
 }
 
+/* Where smtp_data sends the message: the delivery's tmp/ file. */
+static void to_maildir(void *ctx, const void *p, size_t n)
+{
+	maildir_write(ctx, p, n);
+}
+
+enum conn_status delivery_receive(struct conn *c, enum conn_ending prev,
+                                  unsigned long long max,
+                                  struct maildir_delivery *d,
+                                  struct smtp_data *r)
+{
+	char frag[CONN_BUF];
+	enum conn_status st;
+	size_t n;
+
+	smtp_data_init(r, prev, max, to_maildir, d);
+	do {
+		st = conn_read_line(c, frag, sizeof frag, &n);
+		if (st != CONN_LINE && st != CONN_PART)
+			return st;
+	} while (!smtp_data_feed(r, frag, n, st == CONN_LINE, c->saw_cr));
+	return CONN_LINE;
+}
+
 /* The log's id for a message: its unique name up to the host part. */
 static void short_id(char *id, const char *uniq)
 {

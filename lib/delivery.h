@@ -17,8 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "conn.h"
 #include "identity.h"
 #include "maildir.h"
+#include "smtp_data.h"
 
 #define DELIVERY_RCPT_MAX 100 /* RFC 5321 4.5.3.1.8: at least 100 */
 
@@ -52,6 +54,18 @@ int envelope_add(struct envelope *e, const char *rcpt, const char *box);
  * writers do).  id (MAILDIR_UNIQ_MAX) gets the log's short id. */
 int delivery_begin(char *err, struct maildir_delivery *d, const char *root,
                    const struct envelope *e, char *id);
+
+/*
+ * Read DATA's message up to its end mark from c, through the decoder r
+ * (lib/smtp_data.h), into d.  Memory stays at one fragment whatever the
+ * size: a 1 MiB line arrives in pieces.  prev: how the DATA line ended.
+ * CONN_LINE when the end was seen, else why not (the caller then
+ * aborts d).
+ */
+enum conn_status delivery_receive(struct conn *c, enum conn_ending prev,
+                                  unsigned long long max,
+                                  struct maildir_delivery *d,
+                                  struct smtp_data *r);
 
 /* Write Return-Path and Received (RFC 5321 4.4) at the top. */
 void delivery_trace(struct maildir_delivery *d, const struct envelope *e,

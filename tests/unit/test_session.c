@@ -1,0 +1,150 @@
+/* Unit tests: the servers' shared plumbing (lib/session). */
+#include "check.h"
+#include "session.h"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { ST_A = 1, ST_B = 2, ST_END = 4 };
+
+static void one(struct session *s, char *arg)
+{
+	(void)arg;
+	session_send(s, "250-first line of a multi-line reply");
+	session_reply(s, "250 one reply");
+}
+
+static void two(struct session *s, char *arg)
+{
+	(void)arg;
+	session_reply(s, "501 refused");
+	session_reply(s, "250 and done anyway"); /* the bug class */
+}
+
+static void none(struct session *s, char *arg)
+{
+	(void)arg;
+	session_reply(s, "334 an intermediate reply is not final");
+}
+
+static const struct session_command table[] = {
+	{ "ONE", ST_A, 0, 0, "one", one },
+	{ "TWO", ST_A, 0, 0, "two", two },
+	{ "NONE", ST_A, 0, 0, "none", none },
+	{ "LATE", ST_B, 0, 0, "late", one },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const char *name(unsigned st)
+{
+	return st == ST_A ? "A" : st == ST_B ? "B" : "END";
+}
+
+static void unknown(struct session *s, const char *verb)
+{
+	session_reply(s, "500 unknown %s", verb);
+}
+
+static void bad_state(struct session *s, const struct session_command *c)
+{
+	session_reply(s, "503 not now: %s", c->text);
+}
+
+static void bad_args(struct session *s, const struct session_command *c)
+{
+	session_reply(s, "501 syntax: %s", c->text);
+}
+
+static const struct session_proto proto = {
+	.error_mark = '5', .line_max = 512, .done = ST_END,
+	.too_long = "500 too long", .too_many = "421 too many errors",
+	.commands = table, .state_name = name, .unknown = unknown,
+	.bad_state = bad_state, .bad_args = bad_args,
+};
+
+/* Run verb through session_dispatch in a child; its wait status. */
+static int dispatch_in_child(const char *verb)
+{
+	int sv[2], status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		static struct session s;
+		session_init(&s, &proto, NULL, sv[0], sv[0], "test", 5, false,
+		             ST_A);
+		snprintf(s.line, sizeof s.line, "%s", verb);
+		session_dispatch(&s, strlen(s.line));
+		conn_flush(&s.conn);
+		_exit(0);
+	}
+	close(sv[0]);
+	waitpid(pid, &status, 0);
+	close(sv[1]);
+	return status;
+}
+
+static void test_one_reply(void)
+{
+	int st;
+
+	CHECK("one final reply (after a 250- line): fine",
+	      dispatch_in_child("ONE") == 0);
+	CHECK("an unknown verb: the dispatcher answers once",
+	      dispatch_in_child("FOO") == 0);
+	CHECK("a wrong state: the dispatcher answers once",
+	      dispatch_in_child("LATE") == 0);
+	CHECK("an argument where none is allowed: answered once",
+	      dispatch_in_child("ONE x") == 0);
+#ifndef NDEBUG
+	st = dispatch_in_child("TWO");
+	CHECK("two final replies abort", WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+	st = dispatch_in_child("NONE");
+	CHECK("no final reply aborts", WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+#else
+	(void)st;
+#endif
+}
+
+static void test_errors(void)
+{
+	static struct session s;
+	int sv[2];
+	char buf[4096];
+	ssize_t n;
+	size_t got = 0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return;
+	/* Nine errors, a good command, ten errors: then 421 and the end. */
+	const char *in = "X\r\nX\r\nX\r\nX\r\nX\r\nX\r\nX\r\nX\r\nX\r\nONE\r\n"
+	                 "X\r\nX\r\nX\r\nX\r\nX\r\nX\r\nX\r\nX\r\nX\r\nX\r\nONE\r\n";
+	if (write(sv[1], in, strlen(in)) < 0)
+		return;
+	session_init(&s, &proto, NULL, sv[0], sv[0], "test", 5, false, ST_A);
+	session_run(&s);
+	conn_flush(&s.conn);
+	close(sv[0]);
+	while ((n = read(sv[1], buf + got, sizeof buf - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(sv[1]);
+	CHECK("a good reply starts the count again; ten errors end it",
+	      strstr(buf, "250 one reply\r\n500 unknown X") != NULL &&
+	      strstr(buf, "500 unknown X\r\n421 too many errors\r\n") != NULL);
+	CHECK("... and nothing is read after the 421",
+	      strstr(buf, "421 too many errors\r\n250") == NULL);
+	CHECK("... the reason is kept for the log",
+	      s.why && strcmp(s.why, "too many errors") == 0);
+}
+
+int main(void)
+{
+	test_one_reply();
+	test_errors();
+	return CHECK_DONE();
+}
