@@ -207,8 +207,7 @@ static void cmd_mail(struct session *s, char *arg)
 		bad_address(s, e, "sender", "5.1.7");
 		return;
 	}
-	if (smtp_mail_params((char *)rest, &offer, &mp, refusal,
-	                     sizeof refusal) < 0) {
+	if (smtp_mail_params(refusal, (char *)rest, &offer, &mp) < 0) {
 		session_reply(s, "%s", refusal);
 		return;
 	}

@@ -16,15 +16,15 @@ static bool *seen_flag(const char *p, struct smtp_params *mp)
 }
 
 /* One parameter.  0, or -1 with the reply. */
-static int param(char *p, const struct smtp_offer *o, struct smtp_params *mp,
-                 char *reply, size_t cap)
+static int param(char *reply, char *p, const struct smtp_offer *o,
+                 struct smtp_params *mp)
 {
 	bool *seen = seen_flag(p, mp);
 	char *value = strchr(p, '=');
 	unsigned long size;
 
 	if (seen && *seen) {
-		snprintf(reply, cap, "501 5.5.4 Duplicate parameter %.40s", p);
+		snprintf(reply, SMTP_PARAMS_REPLY, "501 5.5.4 Duplicate parameter %.40s", p);
 		return -1;
 	}
 	if (value)
@@ -32,11 +32,11 @@ static int param(char *p, const struct smtp_offer *o, struct smtp_params *mp,
 	if (seen == &mp->size) {
 		/* RFC 1870 6.1: refuse now what DATA would refuse later. */
 		if (parse_ulong(value, (unsigned long)-1, &size) < 0) {
-			snprintf(reply, cap, "501 5.5.4 Bad SIZE value");
+			snprintf(reply, SMTP_PARAMS_REPLY, "501 5.5.4 Bad SIZE value");
 			return -1;
 		}
 		if (size > o->max_size) {
-			snprintf(reply, cap, "552 5.3.4 Message size exceeds fixed "
+			snprintf(reply, SMTP_PARAMS_REPLY, "552 5.3.4 Message size exceeds fixed "
 			                     "limit of %lu octets", o->max_size);
 			return -1;
 		}
@@ -45,15 +45,15 @@ static int param(char *p, const struct smtp_offer *o, struct smtp_params *mp,
 	            str_ncase_eq(value, "8BITMIME", 9))) {
 		mp->body_8bit = value[0] == '8';
 	} else if (seen == NULL || seen == &mp->body) {
-		snprintf(reply, cap, "555 5.5.4 Unsupported parameter %.40s", p);
+		snprintf(reply, SMTP_PARAMS_REPLY, "555 5.5.4 Unsupported parameter %.40s", p);
 		return -1;
 	}
 	*seen = true;
 	return 0;
 }
 
-int smtp_mail_params(char *rest, const struct smtp_offer *o,
-                     struct smtp_params *p, char *reply, size_t cap)
+int smtp_mail_params(char *reply, char *rest, const struct smtp_offer *o,
+                     struct smtp_params *p)
 {
 	char *w;
 
@@ -62,10 +62,10 @@ int smtp_mail_params(char *rest, const struct smtp_offer *o,
 		if (*w == '\0')
 			continue;
 		if (!o->esmtp) {
-			snprintf(reply, cap, "555 5.5.4 Parameters need EHLO");
+			snprintf(reply, SMTP_PARAMS_REPLY, "555 5.5.4 Parameters need EHLO");
 			return -1;
 		}
-		if (param(w, o, p, reply, cap) < 0)
+		if (param(reply, w, o, p) < 0)
 			return -1;
 	}
 	return 0;

@@ -28,8 +28,9 @@ struct smtp_params {
 	bool body_8bit;
 };
 
-/* Parse rest (the text after the path; cut up in place) into p. */
-int smtp_mail_params(char *rest, const struct smtp_offer *o,
-                     struct smtp_params *p, char *reply, size_t cap);
+/* Parse rest (the text after the path; cut up in place) into p.  0, or
+ * -1 with the reply line in reply (SMTP_PARAMS_REPLY bytes). */
+int smtp_mail_params(char *reply, char *rest, const struct smtp_offer *o,
+                     struct smtp_params *p);
 
 #endif

@@ -5,6 +5,20 @@
  *
  * Contract: only main() and die() may end the process; everything else
  * returns an error to its caller.
+ *
+ * The return convention of lib/ (one for every module):
+ *   - A function that can fail returns 0 on success and -1 on failure.
+ *     When the caller needs the reason, the FIRST parameter is a
+ *     caller's buffer `char *err` of the module's *_ERR_LEN (or reply
+ *     size) that gets one line saying what failed and why (redis anet
+ *     style); otherwise errno says it.
+ *   - A third outcome is a documented positive value, never another
+ *     negative one: 1 = found / held by another (users_lookup,
+ *     maildir_lock), a count of partial failures (maildir_update).
+ *   - Parsers with several distinct refusals return a named enum whose
+ *     0 is OK (enum addr_error, enum sasl_error, enum pop3_status).
+ *   - A question is a bool (id_is_canonical, addr_has_utf8); a sink that
+ *     cannot fail, or keeps its error for later (maildir_write), is void.
  */
 #ifndef MAILAB_UTIL_H
 #define MAILAB_UTIL_H

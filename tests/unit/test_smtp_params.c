@@ -11,8 +11,7 @@ static const char *params(const char *rest, bool esmtp)
 	struct smtp_offer o = { esmtp, true, 1000 };
 
 	snprintf(buf, sizeof buf, "%s", rest);
-	return smtp_mail_params(buf, &o, &p, reply, sizeof reply) == 0 ? "ok"
-	                                                               : reply;
+	return smtp_mail_params(reply, buf, &o, &p) == 0 ? "ok" : reply;
 }
 
 int main(void)
