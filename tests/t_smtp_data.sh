@@ -115,7 +115,7 @@ check "tmp/ is empty after delivery" test "$(count_files "$MD/gizem/tmp")" -eq 0
 
 # Two recipients, one of them twice under another name: one copy each.
 rm -rf "$MD"
-"$CHAT" -- "$TOP/smtp_server" --stdio -d "$MD" >/dev/null 2>&1 <<'X'
+"$CHAT" -x -- "$TOP/smtp_server" --stdio -d "$MD" >/dev/null 2>&1 <<'X'
 S: 220 *
 C: HELO c
 S: 250 *
@@ -138,7 +138,7 @@ check "HELO sessions are recorded as SMTP" grep -q 'with SMTP id' "$(find "$MD/t
 
 # A delivery that fails for one mailbox leaves no copy for any (451).
 rm -rf "$MD"; mkdir -p "$MD/test"; : >"$MD/test/new"
-"$CHAT" -- "$TOP/smtp_server" --stdio -d "$MD" >"$T/fail.out" 2>&1 <<'X'
+"$CHAT" -x -- "$TOP/smtp_server" --stdio -d "$MD" >"$T/fail.out" 2>&1 <<'X'
 S: 220 *
 C: HELO c
 S: 250 *

@@ -27,7 +27,7 @@ S: 221 *
 EOF
 X
 chat_ok "a message over 127.0.0.1" 127.0.0.1 "$PORT" <"$T/one.chat"
-if "$CHAT" ::1 "$PORT" <"$T/one.chat" >/dev/null 2>&1; then
+if "$CHAT" -x ::1 "$PORT" <"$T/one.chat" >/dev/null 2>&1; then
 	pass "a message over ::1 (dual-stack listen)"
 else
 	# Only a host without IPv6 may fail here.
@@ -132,7 +132,7 @@ check "... is complete in new/ after SIGKILL right after the 250" sh -c "tail -n
 
 # -v: the dialogue on stderr, one C:/S: line per protocol line.
 start_server "smtp_server -v" v.log "$TOP/smtp_server" -d "$MD" -v || exit 1
-"$CHAT" 127.0.0.1 "$PORT" <"$T/one.chat" >/dev/null 2>&1
+"$CHAT" -x 127.0.0.1 "$PORT" <"$T/one.chat" >/dev/null 2>&1
 wait_for grep -qs '^S: 221' "$T/v.log"
 check "-v traces client lines as C:" grep -qx 'C: MAIL FROM:<melek@example.com>' "$T/v.log"
 check "-v traces server lines as S:" grep -qx 'S: 354 End data with <CR><LF>.<CR><LF>' "$T/v.log"
