@@ -91,13 +91,8 @@ struct smtp {
 
 static const char *state_name(unsigned st)
 {
-	switch (st) {
-	case ST_INIT: return "INIT";
-	case ST_READY: return "READY";
-	case ST_MAIL: return "MAIL";
-	case ST_RCPT: return "RCPT";
-	}
-	return "QUIT";
+	return st == ST_INIT ? "INIT" : st == ST_READY ? "READY"
+	     : st == ST_MAIL ? "MAIL" : st == ST_RCPT  ? "RCPT" : "QUIT";
 }
 
 /* Forget the envelope (RSET, HELO, end of DATA): RFC 5321 4.1.1.5. */
@@ -459,30 +454,25 @@ static const struct session_command commands[] = {
 /* Is every byte of the command acceptable?  Replies when not. */
 static bool line_ok(struct session *s, size_t len)
 {
-	const struct smtp *m = s->app;
-	bool mail_or_rcpt = str_ncase_eq(s->line, "MAIL ", 5) ||
-	                    str_ncase_eq(s->line, "RCPT ", 5);
+	static const char *const refusal[] = {
+		[SESSION_NUL] = "500 5.5.2 NUL byte in command",
+		/* A CR or an escape in HELO's name would reach headers, logs. */
+		[SESSION_CONTROL] = "501 5.5.2 Control byte in command",
+		[SESSION_NON_ASCII] = "500 5.5.2 Non-ASCII byte in command",
+	};
+	/* Non-ASCII only inside an SMTPUTF8 address (the parser checks). */
+	enum session_bytes b = session_line_bytes(s->line, len,
+	        str_ncase_eq(s->line, "MAIL ", 5) ||
+	        str_ncase_eq(s->line, "RCPT ", 5));
 
-	if (strlen(s->line) != len) {
-		session_reply(s, "500 5.5.2 NUL byte in command");
-		return false;
-	}
-	if (m->cfg->strict_crlf && s->ending != END_CRLF) {
+	if (b == SESSION_BYTES_OK && s->ending != END_CRLF &&
+	    ((const struct smtp *)s->app)->cfg->strict_crlf) {
 		session_reply(s, "500 5.5.2 Bare LF: end commands with CRLF");
 		return false;
 	}
-	/* Non-ASCII only inside an SMTPUTF8 address (checked by the parser). */
-	if (!mail_or_rcpt && addr_has_utf8(s->line)) {
-		session_reply(s, "500 5.5.2 Non-ASCII byte in command");
-		return false;
-	}
-	/* A CR or an escape in HELO's name would reach headers and logs. */
-	for (const char *p = s->line; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			session_reply(s, "501 5.5.2 Control byte in command");
-			return false;
-		}
-	return true;
+	if (b != SESSION_BYTES_OK)
+		session_reply(s, "%s", refusal[b]);
+	return b == SESSION_BYTES_OK;
 }
 
 static void unknown(struct session *s, const char *verb)

@@ -46,6 +46,21 @@ void session_send(struct session *s, const char *fmt, ...)
 	conn_printf(&s->conn, "%s", text);
 }
 
+enum session_bytes session_line_bytes(const char *line, size_t len,
+                                      bool utf8_ok)
+{
+	enum session_bytes worst = SESSION_BYTES_OK;
+
+	if (strlen(line) != len)
+		return SESSION_NUL;
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return SESSION_CONTROL;
+		else if (*p > 0x7f && !utf8_ok)
+			worst = SESSION_NON_ASCII;
+	return worst;
+}
+
 void session_set_state(struct session *s, unsigned next)
 {
 	const char *now = s->proto->state_name(s->state);

@@ -90,6 +90,17 @@ void session_reply(struct session *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
  * intermediate prompt without a code, a listing line. */
 void session_send(struct session *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+/* What is wrong with the octets of a command line (len of them), so
+ * that no NUL, control byte or stray UTF-8 reaches a header or a log. */
+enum session_bytes {
+	SESSION_BYTES_OK,
+	SESSION_NUL,       /* a NUL inside the line */
+	SESSION_CONTROL,   /* a control byte (0x01-0x1F) or DEL */
+	SESSION_NON_ASCII  /* an octet over 127 where utf8_ok is false */
+};
+enum session_bytes session_line_bytes(const char *line, size_t len,
+                                      bool utf8_ok);
+
 /* Change state; -v shows it as "   (state NAME)". */
 void session_set_state(struct session *s, unsigned next);
 
