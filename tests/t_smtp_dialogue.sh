@@ -607,3 +607,16 @@ check "an option typo names it and says try --help, without the usage" sh -c "
 	$TOP/smtp_server --bogus >/dev/null 2>'$T/typo.err'; test \$? -eq 64 &&
 	grep -q 'bogus' '$T/typo.err' && grep -q 'try .smtp_server --help.' '$T/typo.err' &&
 	! grep -q 'usage:' '$T/typo.err'"
+
+# ---- issue 10: the scripted peer itself can say "and nothing more" ----
+printf 'S: 220 *\nC: NOOP\n' >"$T/short.chat"
+check "chat without -x does not see a reply the script left unread" \
+	"$CHAT" -- $SMTP <"$T/short.chat"
+check_not "chat -x fails on a line the script did not expect" \
+	"$CHAT" -x -- $SMTP <"$T/short.chat"
+printf 'S: 220 *\nC: HELP\nS~ 214 *\n' >"$T/skip.chat"
+check "chat -x: S~ may skip the first lines of a multi-line reply" \
+	"$CHAT" -x -- $SMTP <"$T/skip.chat"
+printf 'S: 220 *\nC: NOOP\nC: NOOP\nS~ 250 *\n' >"$T/skip2.chat"
+check_not "chat -x: two replies where the script reads one fail" \
+	"$CHAT" -x -- $SMTP <"$T/skip2.chat"
