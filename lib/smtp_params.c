@@ -19,12 +19,13 @@ static bool *seen_flag(const char *p, struct smtp_params *mp)
 static int param(char *reply, char *p, const struct smtp_offer *o,
                  struct smtp_params *mp)
 {
+	const size_t cap = SMTP_PARAMS_REPLY;
 	bool *seen = seen_flag(p, mp);
 	char *value = strchr(p, '=');
 	unsigned long size;
 
 	if (seen && *seen) {
-		snprintf(reply, SMTP_PARAMS_REPLY, "501 5.5.4 Duplicate parameter %.40s", p);
+		snprintf(reply, cap, "501 5.5.4 Duplicate parameter %.40s", p);
 		return -1;
 	}
 	if (value)
@@ -32,12 +33,12 @@ static int param(char *reply, char *p, const struct smtp_offer *o,
 	if (seen == &mp->size) {
 		/* RFC 1870 6.1: refuse now what DATA would refuse later. */
 		if (parse_ulong(value, (unsigned long)-1, &size) < 0) {
-			snprintf(reply, SMTP_PARAMS_REPLY, "501 5.5.4 Bad SIZE value");
+			snprintf(reply, cap, "501 5.5.4 Bad SIZE value");
 			return -1;
 		}
 		if (size > o->max_size) {
-			snprintf(reply, SMTP_PARAMS_REPLY, "552 5.3.4 Message size exceeds fixed "
-			                     "limit of %lu octets", o->max_size);
+			snprintf(reply, cap, "552 5.3.4 Message size exceeds "
+			         "fixed limit of %lu octets", o->max_size);
 			return -1;
 		}
 	} else if (seen == &mp->body && o->eightbit &&
@@ -45,7 +46,8 @@ static int param(char *reply, char *p, const struct smtp_offer *o,
 	            str_ncase_eq(value, "8BITMIME", 9))) {
 		mp->body_8bit = value[0] == '8';
 	} else if (seen == NULL || seen == &mp->body) {
-		snprintf(reply, SMTP_PARAMS_REPLY, "555 5.5.4 Unsupported parameter %.40s", p);
+		snprintf(reply, cap, "555 5.5.4 Unsupported parameter %.40s",
+		         p);
 		return -1;
 	}
 	*seen = true;
@@ -62,7 +64,8 @@ int smtp_mail_params(char *reply, char *rest, const struct smtp_offer *o,
 		if (*w == '\0')
 			continue;
 		if (!o->esmtp) {
-			snprintf(reply, SMTP_PARAMS_REPLY, "555 5.5.4 Parameters need EHLO");
+			snprintf(reply, SMTP_PARAMS_REPLY,
+			         "555 5.5.4 Parameters need EHLO");
 			return -1;
 		}
 		if (param(reply, w, o, p) < 0)
