@@ -294,15 +294,19 @@ static void cmd_uidl(struct session *s, char *arg)
 	list_or_uidl(s, true);
 }
 
-/* RETR and TOP: "+OK N octets" (N exact: counted first, as it will be
- * sent, with CRLF and before stuffing), then the message and ".". */
+/* RETR and TOP: "+OK N octets", then the message and ".".  N is exact
+ * for what follows (CRLF endings, before stuffing): for RETR the size
+ * LIST gave (W=, or measured at login; RFC 1939 wants them equal), for
+ * TOP a counting pass first.  A RETR whose file disagrees is logged. */
 static void send_reply(struct pop *p, const char *arg, bool top,
                        unsigned long lines)
 {
 	struct session *s = &p->s;
 	long i = msg_arg(p, arg);
 	int fd = i < 0 ? -1 : maildir_open_msg(&p->box, (size_t)i);
-	long long octets = fd < 0 ? -1 : pop_msg_send(NULL, fd, top, lines);
+	long long octets = fd < 0 ? -1 : !top ? (long long)p->box.msg[i].size
+	                                      : pop_msg_send(NULL, fd, true, lines);
+	long long sent;
 
 	if (i < 0)
 		return;
@@ -315,16 +319,21 @@ static void send_reply(struct pop *p, const char *arg, bool top,
 		return;
 	}
 	session_reply(s, "+OK %lld octets", octets);
-	if (pop_msg_send(&s->conn, fd, top, lines) < 0 ||
-	    conn_send_line(&s->conn, ".", 1) < 0) {
+	sent = pop_msg_send(&s->conn, fd, top, lines);
+	close(fd);
+	if (sent < 0 || conn_send_line(&s->conn, ".", 1) < 0) {
 		log_event(s->peer, "message %ld not sent whole: ending session",
 		          i + 1);
 		s->why = "message not sent whole";
 		session_set_state(s, ST_DONE); /* the reply is broken: no UPDATE */
-	} else if (!top) {
-		p->box.msg[i].seen = 1;
+		return;
 	}
-	close(fd);
+	if (sent != octets) /* a hand-made name with a wrong W= */
+		log_event(s->peer, "message %ld: %lld octets sent, %lld announced "
+		          "(W= in %s)", i + 1, sent, octets,
+		          maildir_msg_name(&p->box, (size_t)i));
+	if (!top)
+		p->box.msg[i].seen = 1;
 }
 
 static void cmd_retr(struct session *s, char *arg)
