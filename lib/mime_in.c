@@ -47,35 +47,102 @@ static unsigned latin5_code(unsigned char b)
 	}
 }
 
+/*
+ * The valid UTF-8 sequence at s (n bytes there, s[0] >= 0x80): its
+ * length, 0 when it is not one, -1 when it may be one but is cut short.
+ * RFC 3629 4: no overlong forms, no surrogates, nothing over U+10FFFF.
+ */
+static int utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned lo = 0x80, hi = 0xBF;
+	int len;
+
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xE0)
+		lo = 0xA0;
+	else if (s[0] == 0xED)
+		hi = 0x9F;
+	else if (s[0] == 0xF0)
+		lo = 0x90;
+	else if (s[0] == 0xF4)
+		hi = 0x8F;
+	for (int i = 1; i < len; i++, lo = 0x80, hi = 0xBF) {
+		if ((size_t)i == n)
+			return -1;
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+	}
+	return len;
+}
+
+/* A C1 control (U+0080..U+009F, ECMA-48's CSI U+009B among them) as
+ * UTF-8: C2 80..C2 9F.  Terminals obey them like ESC sequences. */
+static bool utf8_c1(const unsigned char *s)
+{
+	return s[0] == 0xC2 && s[1] < 0xA0;
+}
+
 size_t mime_to_utf8(const char *charset, const unsigned char *in, size_t n,
                     char *out, size_t cap)
 {
 	enum cs_kind kind = charset_kind(charset);
 	size_t o = 0;
 
-	for (size_t i = 0; i < n && o + 3 < cap; i++) {
+	for (size_t i = 0; i < n && o + 4 < cap; i++) {
 		unsigned c = in[i];
+		int k;
 		if (c == '\r')
 			continue;
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
 			out[o++] = '?'; /* never let a message drive the terminal */
 			continue;
 		}
-		if (c < 0x80 || kind == CS_UTF8 || kind == CS_OTHER) {
+		if (c < 0x80) {
 			out[o++] = (char)c;
-			continue;
-		}
-		if (c < 0xA0) { /* C1 controls */
+		} else if (kind == CS_UTF8 || kind == CS_OTHER) {
+			/* Only valid UTF-8 passes, and no C1 in it; a stray
+			 * 0x80..0x9F byte is a C1 control on some terminals. */
+			k = utf8_len(in + i, n - i);
+			if (k <= 0 || utf8_c1(in + i)) {
+				out[o++] = '?';
+				i += k == 2; /* a C1: both its bytes */
+				continue;
+			}
+			memcpy(out + o, in + i, (size_t)k);
+			o += (size_t)k;
+			i += (size_t)k - 1;
+		} else if (c < 0xA0) { /* C1 controls */
 			out[o++] = '?';
-			continue;
+		} else {
+			if (kind == CS_LATIN5)
+				c = latin5_code((unsigned char)c);
+			out[o++] = (char)(0xC0 | c >> 6);
+			out[o++] = (char)(0x80 | (c & 0x3F));
 		}
-		if (kind == CS_LATIN5)
-			c = latin5_code((unsigned char)c);
-		out[o++] = (char)(0xC0 | c >> 6);
-		out[o++] = (char)(0x80 | (c & 0x3F));
 	}
 	out[o] = '\0';
 	return o;
+}
+
+/* How many bytes at the end of p start a UTF-8 character that the next
+ * piece completes (0 to 3): kept back so it is not cut in two. */
+static size_t utf8_cut(const unsigned char *p, size_t n)
+{
+	for (size_t back = 1; back <= 3 && back <= n; back++) {
+		unsigned char c = p[n - back];
+		if (c < 0x80)
+			return 0;
+		if (c >= 0xC0) /* a lead byte: is its sequence cut short? */
+			return utf8_len(p + n - back, back) < 0 ? back : 0;
+	}
+	return 0;
 }
 
 /* ---- RFC 2047 encoded words ---- */
@@ -186,9 +253,12 @@ size_t mime_decode_words(const char *in, char *out, size_t cap)
 			}
 		}
 		after_word = false;
-		o += mime_to_utf8("utf-8", (const unsigned char *)in, 1,
+		/* Text up to the next "=": one call, so that a UTF-8
+		 * character is never cut in two. */
+		size_t k = 1 + strcspn(in + 1, "=");
+		o += mime_to_utf8("utf-8", (const unsigned char *)in, k,
 		                  out + o, cap - o);
-		in++;
+		in += k;
 	}
 	return o;
 }
@@ -351,20 +421,35 @@ static void header_append(struct mime_in *m, const char *p, size_t n)
 
 /* ---- bodies: decoded bytes go to sink() ---- */
 
+/* Show text bytes: a UTF-8 character cut at the end of one piece is
+ * held (m->hold) until the next piece completes it. */
+static void show_text(struct mime_in *m, const unsigned char *p, size_t n)
+{
+	unsigned char in[DECODE_CHUNK + sizeof m->hold];
+	char text[2 * sizeof in + 4];
+	enum cs_kind kind = charset_kind(m->part.charset);
+
+	for (size_t off = 0; off < n;) {
+		size_t k = n - off < DECODE_CHUNK ? n - off : DECODE_CHUNK;
+		size_t have = m->nhold;
+		memcpy(in, m->hold, have);
+		memcpy(in + have, p + off, k);
+		have += k;
+		off += k;
+		m->nhold = kind == CS_UTF8 || kind == CS_OTHER ? utf8_cut(in, have)
+		                                              : 0;
+		memcpy(m->hold, in + have - m->nhold, m->nhold);
+		fwrite(text, 1, mime_to_utf8(m->part.charset, in, have - m->nhold,
+		                             text, sizeof text), m->out);
+	}
+}
+
 /* Decoded bytes of the current part: shown, or only counted. */
 static void sink(struct mime_in *m, const unsigned char *p, size_t n)
 {
-	char text[2 * DECODE_CHUNK + 4];
-
 	m->part_size += n;
-	if (m->role != ROLE_TEXT)
-		return;
-	for (size_t off = 0; off < n; off += DECODE_CHUNK) {
-		size_t k = n - off < DECODE_CHUNK ? n - off : DECODE_CHUNK;
-		size_t len = mime_to_utf8(m->part.charset, p + off, k, text,
-		                          sizeof text);
-		fwrite(text, 1, len, m->out);
-	}
+	if (m->role == ROLE_TEXT)
+		show_text(m, p, n);
 }
 
 /* RFC 2045 6.8: base64 ignores what is not in its alphabet. */
@@ -510,6 +595,12 @@ static void end_part(struct mime_in *m)
 		header_field(m);
 	if (m->state == MIME_HEADERS)
 		begin_body(m); /* headers cut short: an empty part */
+	if (m->role == ROLE_TEXT && m->nhold > 0) { /* cut short: not UTF-8 */
+		char text[sizeof m->hold * 2 + 4];
+		fwrite(text, 1, mime_to_utf8("utf-8", m->hold, m->nhold, text,
+		                             sizeof text), m->out);
+		m->nhold = 0;
+	}
 	if (m->role == ROLE_ATTACH && m->nattach < MIME_ATTACH_MAX) {
 		a = &m->attach[m->nattach++];
 		str_copy(a->name, m->part.name, sizeof a->name);
@@ -576,11 +667,10 @@ static void header_piece(struct mime_in *m, const char *p, size_t n, bool eol)
 
 void mime_in_init(struct mime_in *m, FILE *out)
 {
-	memset(m, 0, offsetof(struct mime_in, hdr));
+	memset(m, 0, sizeof *m); /* all of it: From/Subject/Date too */
 	m->out = out;
 	m->top = true;
 	m->at_bol = true;
-	m->nattach = 0;
 	part_reset(m);
 }
 
