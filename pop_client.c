@@ -15,9 +15,9 @@
  *   C: RETR n / TOP n k / DELE n ...           (the chosen mode)
  *   C: QUIT                                    (deletions happen now)
  * Safety rules of -o DIR: a message is DELEted only once it is durable
- * locally (fsync'd, renamed into new/, new/ fsync'd); .uidl is written
- * before any DELE and before QUIT, so a connection lost before QUIT
- * (POP3 then deletes nothing) duplicates nothing on the next run.
+ * locally (fsync'd, renamed into new/, new/ fsync'd); its UIDL is in its
+ * local file name, put there by the same rename, so a run killed at any
+ * point (POP3 then deletes nothing) duplicates nothing on the next run.
  */
 #include <errno.h>
 #include <getopt.h>
