@@ -181,3 +181,15 @@ $POPC $P -n 3 >"$T/c1.out" 2>&1
 check "C1: the message was shown" has "$T/c1.out" "end"
 check "C1: no 0x9B byte and no U+009B on the screen" sh -c "! LC_ALL=C grep -q \"\$(printf '\\233')\" $T/c1.out"
 check "C1: each shown as ?" sh -c "grep -q '^From: evil?\[2J@example.com' $T/c1.out && grep -q '^Subject: a?31mb ?\[5m' $T/c1.out && grep -q '^body ?2J and ?H end' $T/c1.out"
+
+# Format strings (issue 10, 4): every printf-like call in the client
+# modules has a literal format, checked by the compiler itself.
+if have "${CC:-cc}"; then
+	check "client modules: no non-literal format string (-Wformat=2 -Werror)" \
+		"${CC:-cc}" -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_DARWIN_C_SOURCE \
+		-I"$TOP/lib" -fsyntax-only -Wformat=2 -Werror \
+		"$TOP/lib/pop3_client.c" "$TOP/lib/smtp_client.c" "$TOP/lib/mime_in.c" \
+		"$TOP/lib/localdrop.c" "$TOP/pop_client.c" "$TOP/mail_send.c"
+else
+	skip "client modules: no non-literal format string" "no C compiler"
+fi
