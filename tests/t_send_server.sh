@@ -86,6 +86,7 @@ assert msg['Bcc'] is None and b'hidden' not in raw.split(b'\n\n')[0].split(b'Rec
 # Defaults and address forms (issue 10, 5): the seed's To: applies
 # whenever no -t is given; "Name <addr>" keeps the name in the header
 # and sends the bare address in the envelope; commas separate mailboxes.
+rm -f "$T"/md/gizem/new/* # stored gizem: this run's message only
 sends "-c without -t: sent" 0 -p $P -c cconly@example.com -m cc-only
 py_msg "-c without -t: the seed's To: got it too" "$(stored gizem)" "
 assert msg['To'] == 'gizem@example.com' and msg['Cc'] == 'cconly@example.com', (msg['To'], msg['Cc'])
