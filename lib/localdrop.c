@@ -183,7 +183,8 @@ int localdrop_open(struct localdrop *l, const char *dir)
 		         UIDL_FILE, strerror(errno));
 		return -1;
 	}
-	qsort(l->seen, l->nseen, sizeof *l->seen, compare_key);
+	if (l->nseen > 0) /* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(l->seen, l->nseen, sizeof *l->seen, compare_key);
 	return 0;
 }
 
