@@ -10,8 +10,8 @@
  * Content-Transfer-Encoding 7bit/8bit/binary/quoted-printable/base64
  * (RFC 2045 6); multipart bodies with their boundaries, nested up to
  * MIME_DEPTH_MAX (RFC 2046 5.1).  Charsets: UTF-8 and US-ASCII as they
- * are, ISO-8859-1 and ISO-8859-9 (Turkish) converted to UTF-8; any other
- * charset is shown as is, with a note.
+ * are, ISO-8859-1 and ISO-8859-9 (Turkish) converted to UTF-8 (lib/charset);
+ * any other charset is shown as UTF-8 would be, with a note.
  *
  * What it shows: the From, To, Cc, Date and Subject headers decoded
  * (and keeps From, Subject and Date for a table of messages),
@@ -108,18 +108,5 @@ void mime_in_finish(struct mime_in *m);
  * two encoded words (RFC 2047 6.2).  Returns the length written.
  */
 size_t mime_decode_words(const char *in, char *out, size_t cap);
-
-/*
- * Convert n bytes in charset (lower case; "" means US-ASCII) to UTF-8,
- * control characters (C0 except TAB and LF, DEL, C1) shown as '?', CR
- * dropped.  Writes at most cap - 1 bytes and a NUL; returns the length
- * written.  For UTF-8, and for a charset it does not know, valid UTF-8
- * passes and each invalid byte becomes '?'.
- */
-size_t mime_to_utf8(const char *charset, const unsigned char *in, size_t n,
-                    char *out, size_t cap);
-
-/* True for the charsets mime_to_utf8() really converts or passes. */
-bool mime_charset_known(const char *charset);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 
+#include "charset.h"
 #include "check.h"
 #include "mime_in.h"
 
@@ -172,7 +173,7 @@ static void test_c1(void)
 	CHECK_STR("C1 and ESC in a B encoded word", out, "?2J?");
 	mime_decode_words("=?iso-8859-1?Q?=9B1m=E7?=", out, sizeof out);
 	CHECK_STR("C1 in an ISO-8859-1 word", out, "?1mç");
-	mime_to_utf8("iso-8859-9", latin, strlen((char *)latin), out, sizeof out);
+	charset_to_utf8("iso-8859-9", latin, strlen((char *)latin), out, sizeof out);
 	CHECK_STR("C1 in ISO-8859-9 text", out, "a?31mç");
 	mime_decode_words("ok \xc3\xa7 \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80"
 	                  " \xf0\x9f\x98\x80", out, sizeof out);
