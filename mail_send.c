@@ -365,6 +365,7 @@ static void usage(FILE *f)
 	    "  -p, --port PORT        its port (default 1025)\n"
 	    "  -f, --from ADDR        sender, envelope and From: (default " SEED_FROM ")\n"
 	    "  -t, --to ADDR          recipient in To:, repeatable (default " SEED_TO ")\n"
+	    "                         ADDR: a@b, 'Name <a@b>', or several: 'a@b, c@d'\n"
 	    "  -c, --cc ADDR          recipient in Cc:, repeatable\n"
 	    "      --bcc ADDR         recipient in the envelope only, repeatable\n"
 	    "  -s, --subject TEXT     subject, UTF-8 welcome (default " SEED_SUBJECT ")\n"

@@ -188,7 +188,7 @@ if have "${CC:-cc}"; then
 	check "client modules: no non-literal format string (-Wformat=2 -Werror)" \
 		"${CC:-cc}" -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_DARWIN_C_SOURCE \
 		-I"$TOP/lib" -fsyntax-only -Wformat=2 -Werror \
-		"$TOP/lib/pop3_client.c" "$TOP/lib/smtp_client.c" "$TOP/lib/mime_in.c" \
+		"$TOP/lib/pop3_client.c" "$TOP/lib/smtp_client.c" "$TOP/lib/mime_in.c" "$TOP/lib/charset.c" \
 		"$TOP/lib/localdrop.c" "$TOP/pop_client.c" "$TOP/mail_send.c"
 else
 	skip "client modules: no non-literal format string" "no C compiler"
