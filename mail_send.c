@@ -10,8 +10,14 @@
  * lib/smtp_client.c; the message (headers, encoded words, attachments
  * streamed as base64) in lib/mime_out.c.  This file is the options, the
  * order of the steps, and what the user sees: one line per problem and
- * an exit code from <sysexits.h>, chosen in exit_code() only.
- * Left out: STARTTLS, DSN, display names in addresses.
+ * an exit code from <sysexits.h>, chosen in exit_code() only.  The
+ * outcome is printed after QUIT, so that with -v it follows the trace.
+ *
+ * Addresses (-f, -t, -c, --bcc) are RFC 5322 3.4 mailboxes, "a@b",
+ * "<a@b>" or "Name <a@b>", several in one argument when separated by
+ * commas (as mail(1) and mutt take them): the header keeps the name
+ * (RFC 2047 words when not ASCII), the envelope gets the bare address.
+ * Left out: STARTTLS, DSN, RFC 5322 groups and comments in addresses.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +39,7 @@
 #define MAIL_ATTACH_MAX 32    /* -a files per message */
 #define MAIL_HEADER_MAX 32    /* --header lines per message */
 #define MAIL_TEXT_MAX (10UL << 20) /* a text body; bigger goes in -a */
+#define MAIL_NAME_MAX 200     /* a display name, octets (RFC 5322 3.4) */
 #define MAIL_PARTIAL 1        /* pseudo-status: some recipients refused */
 #define EX_PARTIAL EX_NOUSER  /* 67: sent, but some addressees refused */
 
@@ -42,10 +49,16 @@
 #define SEED_BODY \
 	"Bu bir test mesajıdır Türkçe karakter içerir: ı, ç, ş, ü, ö, İ"
 
+/* One mailbox: the address for the envelope, the name for the header. */
+struct mailbox {
+	char addr[ADDR_MAX + 1];
+	char name[MAIL_NAME_MAX + 1]; /* "" when none was given */
+};
+
 /* One list of addresses given on the command line, checked. */
 struct addr_list {
 	size_t n;
-	char addr[MAIL_RCPT_MAX][ADDR_MAX + 1];
+	struct mailbox mb[MAIL_RCPT_MAX];
 };
 
 struct options {
@@ -54,7 +67,7 @@ struct options {
 	unsigned port;
 	int timeout;
 	bool verbose;
-	char from[ADDR_MAX + 1];
+	struct mailbox from;
 	struct addr_list to, cc, bcc;
 	const char *files[MAIL_ATTACH_MAX];
 	const char *headers[MAIL_HEADER_MAX];
@@ -156,19 +169,26 @@ static void build(struct mime_out *m, const struct options *o,
                   const struct msg_buf *text, bool allow_8bit)
 {
 	const char *to[MAIL_RCPT_MAX], *cc[MAIL_RCPT_MAX];
+	const char *to_names[MAIL_RCPT_MAX], *cc_names[MAIL_RCPT_MAX];
 	char host[256], err[MIME_ERR_LEN];
 	struct mime_spec s = {
-		.from = o->from, .to = to, .nto = o->to.n, .cc = cc,
-		.ncc = o->cc.n, .subject = o->subject, .text = text->p,
+		.from = o->from.addr, .from_name = o->from.name, .to = to,
+		.to_names = to_names, .nto = o->to.n, .cc = cc,
+		.cc_names = cc_names, .ncc = o->cc.n, .subject = o->subject,
+		.text = text->p,
 		.text_len = text->len, .headers = o->headers,
 		.nheader = o->nheader, .files = o->files, .nfile = o->nfile,
 		.host = host, .allow_8bit = allow_8bit,
 	};
 
-	for (size_t i = 0; i < o->to.n; i++)
-		to[i] = o->to.addr[i];
-	for (size_t i = 0; i < o->cc.n; i++)
-		cc[i] = o->cc.addr[i];
+	for (size_t i = 0; i < o->to.n; i++) {
+		to[i] = o->to.mb[i].addr;
+		to_names[i] = o->to.mb[i].name;
+	}
+	for (size_t i = 0; i < o->cc.n; i++) {
+		cc[i] = o->cc.mb[i].addr;
+		cc_names[i] = o->cc.mb[i].name;
+	}
 	util_hostname(host, sizeof host);
 	int rc = mime_build(m, &s, err);
 	if (rc < 0)
@@ -265,23 +285,39 @@ static size_t all_rcpts(const struct options *o, const char **rcpt)
 
 	for (size_t l = 0; l < 3; l++)
 		for (size_t i = 0; i < lists[l]->n; i++)
-			rcpt[n++] = lists[l]->addr[i];
+			rcpt[n++] = lists[l]->mb[i].addr;
 	return n;
 }
 
-/* Send one message and say how it went; returns a status. */
-static int deliver(struct smtp_client *c, struct smtp_envelope *env, const struct smtp_source *src)
+/* A refused connection in the lab means a server that is not running:
+ * say which one to start (issue 11). */
+static void report_error(const struct options *o, int rc, const char *err)
 {
-	static struct smtp_reply replies[3 * MAIL_RCPT_MAX];
-	struct smtp_result res = { .rcpt = replies };
-	int rc = smtp_send(c, env, src, &res);
-	size_t refused = report_refused(env->rcpt, &res, env->nrcpt);
+	char port[32] = "";
+
+	if (rc != SMTP_ERR_REFUSED || !strstr(err, strerror(ECONNREFUSED))) {
+		warnmsg("%s", err);
+		return;
+	}
+	if (o->port != SMTP_DEFAULT_PORT)
+		snprintf(port, sizeof port, " -p %u", o->port);
+	warnmsg("%s; is smtp_server running? start it with ./smtp_server -v%s",
+	        err, port);
+}
+
+/* Say how it went, after QUIT (so -v's trace comes first); a status. */
+static int report(const struct options *o, const struct smtp_envelope *env,
+                  const struct smtp_result *res, int rc, const char *err)
+{
+	size_t refused = rc == SMTP_OK || rc == SMTP_ERR_TEMP ||
+	                         rc == SMTP_ERR_PERM
+	                     ? report_refused(env->rcpt, res, env->nrcpt) : 0;
 
 	if (rc != SMTP_OK)
-		warnmsg("%s", smtp_error(c));
+		report_error(o, rc, err);
 	else if (refused > 0)
-		printf("Email sent to %zu of %zu recipients.\n", res.accepted,
-		       env->nrcpt);
+		printf("Email sent to %zu of %zu recipient%s.\n", res->accepted,
+		       env->nrcpt, env->nrcpt == 1 ? "" : "s");
 	else
 		printf("Email sent successfully.\n");
 	return rc == SMTP_OK && refused > 0 ? MAIL_PARTIAL : rc;
@@ -291,9 +327,12 @@ static int deliver(struct smtp_client *c, struct smtp_envelope *env, const struc
 static int send_mail(const struct options *o)
 {
 	static struct outgoing og;
+	static struct smtp_reply replies[3 * MAIL_RCPT_MAX];
+	struct smtp_result res = { .rcpt = replies };
 	const char *rcpt[3 * MAIL_RCPT_MAX];
-	struct smtp_envelope env = { .from = o->from, .rcpt = rcpt };
+	struct smtp_envelope env = { .from = o->from.addr, .rcpt = rcpt };
 	struct smtp_client c;
+	char err[sizeof c.err];
 	int rc;
 
 	env.nrcpt = all_rcpts(o, rcpt);
@@ -301,13 +340,12 @@ static int send_mail(const struct options *o)
 	rc = session_start(&c, o);
 	if (rc == SMTP_OK) {
 		outgoing_fit(&og, o, c.ext, &env);
-		rc = deliver(&c, &env, &og.src);
-	} else {
-		warnmsg("%s", smtp_error(&c));
+		rc = smtp_send(&c, &env, &og.src, &res);
 	}
+	str_copy(err, smtp_error(&c), sizeof err); /* QUIT may overwrite it */
 	smtp_quit(&c); /* or only close, when the connection is broken */
 	outgoing_close(&og);
-	return rc;
+	return report(o, &env, &res, rc, err);
 }
 
 /* ---- options ---- */
@@ -327,6 +365,7 @@ static void usage(FILE *f)
 	    "  -p, --port PORT        its port (default 1025)\n"
 	    "  -f, --from ADDR        sender, envelope and From: (default " SEED_FROM ")\n"
 	    "  -t, --to ADDR          recipient in To:, repeatable (default " SEED_TO ")\n"
+	    "                         ADDR: a@b, 'Name <a@b>', or several: 'a@b, c@d'\n"
 	    "  -c, --cc ADDR          recipient in Cc:, repeatable\n"
 	    "      --bcc ADDR         recipient in the envelope only, repeatable\n"
 	    "  -s, --subject TEXT     subject, UTF-8 welcome (default " SEED_SUBJECT ")\n"
@@ -397,11 +436,83 @@ static void take_addr(char *out, const char *opt, const char *arg)
 		    opt, arg);
 }
 
+/* A display name as given ("Ali Veli" or "\"Veli, Ali\""), unquoted,
+ * into mb->name; no control characters (they would end the header). */
+static void take_name(struct mailbox *mb, const char *opt, const char *p,
+                      size_t n)
+{
+	size_t k = 0;
+	bool quoted = n >= 2 && p[0] == '"' && p[n - 1] == '"';
+
+	for (size_t i = quoted; i < n - quoted; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c < ' ' || c == 0x7f || (!quoted && (c == '<' || c == '>')))
+			die(EX_USAGE, "%s: the name '%.*s' holds a character a "
+			    "name cannot", opt, (int)n, p);
+		if (quoted && c == '\\' && i + 1 < n - 1)
+			c = (unsigned char)p[++i]; /* RFC 5322 3.2.4 quoted-pair */
+		if (k == MAIL_NAME_MAX)
+			die(EX_USAGE, "%s: a name of at most %d octets", opt,
+			    MAIL_NAME_MAX);
+		mb->name[k++] = (char)c;
+	}
+	mb->name[k] = '\0';
+}
+
+/* One mailbox, n octets at p: "a@b", "<a@b>" or "Name <a@b>". */
+static void take_mailbox(struct mailbox *mb, const char *opt, const char *p,
+                         size_t n)
+{
+	char one[ADDR_MAX + MAIL_NAME_MAX + 8];
+	const char *lt = NULL;
+
+	while (n > 0 && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n >= sizeof one)
+		die(EX_USAGE, "%s: '%.40s...' is too long", opt, p);
+	for (size_t i = 0, q = 0; i < n; i++) { /* the '<' outside quotes */
+		q ^= p[i] == '"';
+		if (!q && p[i] == '<')
+			lt = p + i;
+	}
+	mb->name[0] = '\0';
+	if (lt != NULL && lt > p && p[n - 1] == '>') {
+		size_t k = (size_t)(lt - p);
+		while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t'))
+			k--;
+		take_name(mb, opt, p, k);
+		n -= (size_t)(lt - p);
+		p = lt;
+	}
+	memcpy(one, p, n);
+	one[n] = '\0';
+	take_addr(mb->addr, opt, one);
+}
+
+/* Every mailbox of arg, split at commas outside quotes and <...>:
+ * "a@x,b@x" is two recipients, as mail(1) and mutt read it. */
 static void add_addr(struct addr_list *l, const char *opt, const char *arg)
 {
-	if (l->n == MAIL_RCPT_MAX)
-		die(EX_USAGE, "%s: at most %d addresses", opt, MAIL_RCPT_MAX);
-	take_addr(l->addr[l->n++], opt, arg);
+	const char *p = arg;
+	bool quoted = false;
+	int angle = 0;
+
+	for (;; p++) {
+		if (*p != '\0' && (*p != ',' || quoted || angle > 0)) {
+			quoted ^= *p == '"';
+			angle += !quoted && *p == '<';
+			angle -= !quoted && *p == '>' && angle > 0;
+			continue;
+		}
+		if (l->n == MAIL_RCPT_MAX)
+			die(EX_USAGE, "%s: at most %d addresses", opt, MAIL_RCPT_MAX);
+		take_mailbox(&l->mb[l->n++], opt, arg, (size_t)(p - arg));
+		if (*p == '\0')
+			return;
+		arg = p + 1;
+	}
 }
 
 static void add_item(const char **list, size_t *n, size_t max,
@@ -432,7 +543,7 @@ static void take_option(struct options *o, int ch)
 	switch (ch) {
 	case 'H': o->host = optarg; break;
 	case 'p': o->port = (unsigned)opt_ulong("--port", optarg, 1, 65535); break;
-	case 'f': take_addr(o->from, "--from", optarg); break;
+	case 'f': take_mailbox(&o->from, "--from", optarg, strlen(optarg)); break;
 	case 't': add_addr(&o->to, "--to", optarg); break;
 	case 'c': add_addr(&o->cc, "--cc", optarg); break;
 	case OPT_BCC: add_addr(&o->bcc, "--bcc", optarg); break;
@@ -449,7 +560,10 @@ static void take_option(struct options *o, int ch)
 	case 'v': o->verbose = true; break;
 	case 'h': usage(stdout); exit(EX_OK);
 	case OPT_VERSION: printf("mail_send (mailab) %s\n", MAILAB_VERSION); exit(EX_OK);
-	default: usage(stderr); exit(EX_USAGE);
+	default: /* getopt said what was wrong; not 40 lines of usage */
+		fprintf(stderr, "Try '%s --help' for the options.\n",
+		        util_progname());
+		exit(EX_USAGE);
 	}
 }
 
@@ -469,8 +583,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		die(EX_USAGE, "--raw sends its file as is: no -a or --header");
 	if ((o->user == NULL) != (o->pass == NULL))
 		die(EX_USAGE, "-u and -w go together");
-	if (o->to.n + o->cc.n + o->bcc.n == 0)
-		take_addr(o->to.addr[o->to.n++], "--to", SEED_TO);
+	if (o->to.n == 0) /* the seed's To:, with -c or --bcc too */
+		add_addr(&o->to, "--to", SEED_TO);
 	if (o->to.n + o->cc.n + o->bcc.n > MAIL_RCPT_MAX)
 		die(EX_USAGE, "at most %d recipients in all", MAIL_RCPT_MAX);
 }
@@ -480,7 +594,7 @@ int main(int argc, char **argv)
 	static struct options o = {
 		.host = "localhost", .port = SMTP_DEFAULT_PORT,
 		.subject = SEED_SUBJECT, .timeout = SMTP_DEFAULT_TIMEOUT,
-		.from = SEED_FROM,
+		.from = { .addr = SEED_FROM },
 	};
 
 	util_set_progname(argv[0]);

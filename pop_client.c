@@ -15,10 +15,11 @@
  *   C: RETR n / TOP n k / DELE n ...           (the chosen mode)
  *   C: QUIT                                    (deletions happen now)
  * Safety rules of -o DIR: a message is DELEted only once it is durable
- * locally (fsync'd, renamed into new/, new/ fsync'd); .uidl is written
- * before any DELE and before QUIT, so a connection lost before QUIT
- * (POP3 then deletes nothing) duplicates nothing on the next run.
+ * locally (fsync'd, renamed into new/, new/ fsync'd); its UIDL is in its
+ * local file name, put there by the same rename, so a run killed at any
+ * point (POP3 then deletes nothing) duplicates nothing on the next run.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -124,7 +125,8 @@ static int mode_show(struct client *c)
 {
 	unsigned long n = c->opt->msg;
 
-	printf("STAT: %lu messages, %llu octets\n", c->count, c->octets);
+	printf("STAT: %lu message%s, %llu octets\n", c->count,
+	       c->count == 1 ? "" : "s", c->octets);
 	if (c->count == 0) {
 		printf("The mailbox is empty.\n");
 		return POP3_OK;
@@ -378,6 +380,65 @@ static int transaction(struct client *c)
 	return rc == POP3_ERR ? fail(c, rc, "RETR") : EX_OK;
 }
 
+/* ---- -v: the trace first, then what the user asked for ---- */
+
+/* With -v the trace (stderr) and the decoded message (stdout) would
+ * interleave on a terminal: stdout goes to a temporary file until the
+ * dialogue is over (QUIT answered), then follows it (issue 11). */
+struct held_stdout {
+	int saved;      /* the real stdout, -1 when nothing is held */
+	FILE *tmp;
+};
+
+static void hold_stdout(struct held_stdout *h)
+{
+	fflush(stdout);
+	h->saved = -1;
+	if ((h->tmp = tmpfile()) == NULL)
+		return; /* no temporary file: print as it comes */
+	h->saved = dup(STDOUT_FILENO);
+	if (h->saved < 0 || dup2(fileno(h->tmp), STDOUT_FILENO) < 0) {
+		if (h->saved >= 0)
+			close(h->saved);
+		h->saved = -1;
+		fclose(h->tmp);
+	}
+}
+
+static void release_stdout(struct held_stdout *h)
+{
+	char buf[CONN_BUF];
+	size_t n;
+
+	if (h->saved < 0)
+		return;
+	fflush(stdout);
+	dup2(h->saved, STDOUT_FILENO);
+	close(h->saved);
+	rewind(h->tmp);
+	while ((n = fread(buf, 1, sizeof buf, h->tmp)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(h->tmp);
+	fflush(stdout);
+}
+
+/* Cannot connect: in the lab that means pop_server is not running. */
+static int connect_failed(const struct options *o, int fd, const char *err)
+{
+	char port[32] = "";
+
+	if (fd == NET_ERR_REFUSED && strstr(err, strerror(ECONNREFUSED))) {
+		if (o->port != POPC_DEFAULT_PORT)
+			snprintf(port, sizeof port, " -p %u", o->port);
+		warnmsg("%s; is pop_server running? start it with "
+		        "./pop_server -v%s", err, port);
+	} else {
+		warnmsg("%s", err);
+	}
+	return fd == NET_ERR_NOHOST ? EX_NOHOST
+	     : fd == NET_ERR_TIMEOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
+}
+
 static int run(const struct options *o)
 {
 	static struct client c;
@@ -387,11 +448,8 @@ static int run(const struct options *o)
 	c.opt = o;
 	server_session_signals(); /* SIGINT/SIGTERM end reads; no SIGPIPE */
 	fd = net_connect(err, o->host, o->port, o->timeout);
-	if (fd < 0) {
-		warnmsg("%s", err);
-		return fd == NET_ERR_NOHOST ? EX_NOHOST
-		     : fd == NET_ERR_TIMEOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
-	}
+	if (fd < 0)
+		return connect_failed(o, fd, err);
 	rc = pop3_open(&c.pop, fd, o->timeout, o->verbose);
 	if (rc != POP3_OK)
 		rc = fail(&c, rc, "greeting");
@@ -492,7 +550,10 @@ static void take_option(struct options *o, int ch, const char *arg)
 		break;
 	case 'h': usage(stdout); exit(EX_OK);
 	case OPT_VERSION: printf("pop_client %s\n", MAILAB_VERSION); exit(EX_OK);
-	default: usage(stderr); exit(EX_USAGE);
+	default: /* getopt said what was wrong; not 40 lines of usage */
+		fprintf(stderr, "Try '%s --help' for the options.\n",
+		        util_progname());
+		exit(EX_USAGE);
 	}
 }
 
@@ -519,9 +580,15 @@ static void parse_options(struct options *o, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	struct held_stdout held = { -1, NULL };
 	struct options o;
+	int rc;
 
 	util_set_progname(argv[0]);
 	parse_options(&o, argc, argv);
-	return run(&o);
+	if (o.verbose)
+		hold_stdout(&held);
+	rc = run(&o);
+	release_stdout(&held);
+	return rc;
 }

@@ -1,24 +1,90 @@
 /* localdrop: a local Maildir and its .uidl list.  See localdrop.h. */
 #include "localdrop.h"
+#include "md5.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define UIDL_FILE ".uidl"
 #define UIDL_GROW 1024 /* entries added to the table at a time */
+#define LOCALDROP_NAME_ROOM 180 /* unique + key; the rest fits in 255 */
+#define KEY_SAFE "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+                 "0123456789._-"
 
-static int compare_uidl(const void *a, const void *b)
+static int compare_key(const void *a, const void *b)
 {
 	return strcmp(a, b);
 }
 
+/* ---- UIDL keys: the UIDL as a file name may hold it ---- */
+
+/* The %XX form of n octets of uidl into key; -1 when over the max. */
+static int key_escaped(const char *uidl, size_t n, char *key)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)uidl[i];
+		if (k + 3 > LOCALDROP_KEY_MAX)
+			return -1;
+		if (c != '\0' && strchr(KEY_SAFE, c))
+			key[k++] = (char)c;
+		else
+			k += (size_t)snprintf(key + k, 4, "%%%02X", c);
+	}
+	key[k] = '\0';
+	return k > 0 ? 0 : -1;
+}
+
+/* The short form: "~" and the MD5 of the UIDL in hex. */
+static void key_hashed(const char *uidl, size_t n, char *key)
+{
+	key[0] = '~';
+	md5_hex(uidl, n, key + 1);
+}
+
+/* ---- the table of keys already here ---- */
+
+/* Add one key (n octets at p, not NUL-terminated); -1 out of memory. */
+static int add_key(struct localdrop *l, const char *p, size_t n)
+{
+	if (n == 0 || n > LOCALDROP_KEY_MAX || l->nseen >= LOCALDROP_SEEN_MAX)
+		return 0;
+	if (l->nseen == l->cap) {
+		localdrop_key *more = realloc(l->seen, (l->cap + UIDL_GROW) *
+		                                           sizeof *more);
+		if (more == NULL)
+			return -1;
+		l->seen = more;
+		l->cap += UIDL_GROW;
+	}
+	memcpy(l->seen[l->nseen], p, n);
+	l->seen[l->nseen++][n] = '\0';
+	return 0;
+}
+
+/* Add a UIDL under both its keys (which one a name holds depends on the
+ * length of the rest of that name). */
+static int add_uidl(struct localdrop *l, const char *uidl, size_t n)
+{
+	localdrop_key key;
+
+	if (key_escaped(uidl, n, key) == 0 && add_key(l, key, strlen(key)) < 0)
+		return -1;
+	key_hashed(uidl, n, key);
+	return add_key(l, key, strlen(key));
+}
+
 /* Take one line of .uidl if it is a well-formed UIDL (RFC 1939 7). */
-static int keep_line(struct localdrop *l, const char *line, size_t *cap)
+static int keep_line(struct localdrop *l, const char *line)
 {
 	size_t n = strcspn(line, "\r\n");
 
@@ -27,25 +93,13 @@ static int keep_line(struct localdrop *l, const char *line, size_t *cap)
 	for (size_t i = 0; i < n; i++)
 		if (line[i] < '!' || line[i] > '~')
 			return 0;
-	if (l->nseen == *cap) {
-		if (*cap >= POP3_MSGS_MAX)
-			return 0; /* a list this long cannot be ours */
-		uidl_t *more = realloc(l->seen, (*cap + UIDL_GROW) * sizeof *more);
-		if (more == NULL)
-			return -1;
-		l->seen = more;
-		*cap += UIDL_GROW;
-	}
-	memcpy(l->seen[l->nseen], line, n);
-	l->seen[l->nseen++][n] = '\0';
-	return 0;
+	return add_uidl(l, line, n);
 }
 
-/* Read DIR/.uidl (absent on a first run) into the sorted table. */
+/* Read DIR/.uidl (absent on a first run) into the table. */
 static int load_uidl(struct localdrop *l)
 {
 	char path[MAILDIR_PATH_MAX], line[POP3_UIDL_MAX + 8];
-	size_t cap = 0;
 	FILE *f;
 
 	if (maildir_path(path, l->dir, UIDL_FILE, NULL, NULL) < 0)
@@ -61,48 +115,112 @@ static int load_uidl(struct localdrop *l)
 				;
 			continue;
 		}
-		if (keep_line(l, line, &cap) < 0)
+		if (keep_line(l, line) < 0)
 			break;
 	}
 	int failed = ferror(f);
 	fclose(f);
-	qsort(l->seen, l->nseen, sizeof *l->seen, compare_uidl);
 	return failed ? -1 : 0;
+}
+
+/* The key in a file name "<unique>,U=<key>,S=...:2,S", if any. */
+static int name_key(struct localdrop *l, const char *name)
+{
+	const char *u = NULL;
+
+	for (const char *p = name; (p = strstr(p, ",U=")) != NULL; p++)
+		u = p + 3;
+	return u ? add_key(l, u, strcspn(u, ",:")) : 0;
+}
+
+/* Learn the keys of the messages in DIR/sub from their names, and
+ * remove old debris when sub is tmp/ (maildir(5): 36 hours). */
+static int scan_dir(struct localdrop *l, const char *sub)
+{
+	char path[MAILDIR_PATH_MAX], file[MAILDIR_PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int rc = 0;
+	time_t now = time(NULL);
+
+	if (maildir_path(path, l->dir, sub, NULL, NULL) < 0 ||
+	    (d = opendir(path)) == NULL)
+		return -1;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (strcmp(sub, "tmp") != 0) {
+			rc = name_key(l, e->d_name);
+		} else if (maildir_path(file, l->dir, sub, e->d_name, NULL) == 0 &&
+		           lstat(file, &st) == 0 && S_ISREG(st.st_mode) &&
+		           now - st.st_mtime > LOCALDROP_TMP_AGE) {
+			unlink(file);
+		}
+	}
+	closedir(d);
+	return rc;
 }
 
 int localdrop_open(struct localdrop *l, const char *dir)
 {
+	static const char *const subs[] = { "tmp", "new", "cur" };
+
+	memset(l, 0, offsetof(struct localdrop, buf));
 	l->dir = dir;
-	l->seen = NULL;
-	l->nseen = 0;
 	l->fd = -1;
-	l->unsynced = 0;
-	l->tmp_path[0] = '\0';
 	/* The Maildir is DIR itself: the maildir module's "box" is ".". */
 	if (maildir_make_box(l->err, dir, ".") < 0)
 		return -1;
+	for (size_t i = 0; i < 3; i++)
+		if (scan_dir(l, subs[i]) < 0) {
+			snprintf(l->err, sizeof l->err, "cannot read %s/%s: %s",
+			         dir, subs[i], strerror(errno));
+			return -1;
+		}
 	if (load_uidl(l) < 0) {
 		snprintf(l->err, sizeof l->err, "cannot read %s/%s: %s", dir,
 		         UIDL_FILE, strerror(errno));
 		return -1;
 	}
+	if (l->nseen > 0) /* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(l->seen, l->nseen, sizeof *l->seen, compare_key);
 	return 0;
+}
+
+/* Is this key in the table? */
+static bool have_key(const struct localdrop *l, const char *key)
+{
+	return l->nseen > 0 && bsearch(key, l->seen, l->nseen, sizeof *l->seen,
+	                               compare_key) != NULL;
 }
 
 bool localdrop_seen(const struct localdrop *l, const char *uidl)
 {
-	return l->nseen > 0 &&
-	       bsearch(uidl, l->seen, l->nseen, sizeof *l->seen,
-	               compare_uidl) != NULL;
+	localdrop_key key;
+	size_t n = strlen(uidl);
+
+	if (key_escaped(uidl, n, key) == 0 && have_key(l, key))
+		return true;
+	key_hashed(uidl, n, key);
+	return have_key(l, key);
 }
 
-int localdrop_begin(struct localdrop *l)
+int localdrop_begin(struct localdrop *l, const char *uidl)
 {
+	size_t n = uidl ? strlen(uidl) : 0;
+
 	l->size = l->newlines = 0;
 	l->last = -1;
 	l->blen = 0;
 	l->err_no = 0;
 	maildir_unique(l->uniq, sizeof l->uniq);
+	/* The short key when the long one would make the name too long
+	 * for NAME_MAX (255) with ",S=...,W=..." and ":2,FRST" after it. */
+	l->key[0] = '\0';
+	if (n > 0 && (key_escaped(uidl, n, l->key) < 0 ||
+	              strlen(l->uniq) + strlen(l->key) > LOCALDROP_NAME_ROOM))
+		key_hashed(uidl, n, l->key);
 	if (maildir_path(l->tmp_path, l->dir, "tmp", l->uniq, NULL) < 0) {
 		snprintf(l->err, sizeof l->err, "path too long under %s", l->dir);
 		return -1;
@@ -153,7 +271,8 @@ void localdrop_write(struct localdrop *l, const void *p, size_t n)
 
 int localdrop_commit(struct localdrop *l)
 {
-	char name[MAILDIR_UNIQ_MAX + 48], path[MAILDIR_PATH_MAX];
+	char name[MAILDIR_UNIQ_MAX + LOCALDROP_KEY_MAX + 64];
+	char path[MAILDIR_PATH_MAX];
 
 	drain(l);
 	if (l->err_no == 0 && fsync(l->fd) < 0)
@@ -162,7 +281,8 @@ int localdrop_commit(struct localdrop *l)
 		l->err_no = errno;
 	l->fd = -1;
 	/* S= as stored (LF), W= as POP3 counts it (CRLF): maildir.h */
-	snprintf(name, sizeof name, "%s,S=%llu,W=%llu", l->uniq, l->size,
+	snprintf(name, sizeof name, "%s%s%s,S=%llu,W=%llu", l->uniq,
+	         l->key[0] ? ",U=" : "", l->key, l->size,
 	         maildir_pop_size(l->size, l->newlines, l->last));
 	if (l->err_no == 0 && maildir_path(path, l->dir, "new", name, NULL) < 0)
 		l->err_no = ENAMETOOLONG;
@@ -254,7 +374,7 @@ void localdrop_close(struct localdrop *l)
 	localdrop_abort(l);
 	free(l->seen);
 	l->seen = NULL;
-	l->nseen = 0;
+	l->nseen = l->cap = 0;
 }
 
 /* ---- the download: RETR each new message into the Maildir ---- */
@@ -275,7 +395,7 @@ static int fetch_one(struct localdrop *l, struct localdrop_job *j,
 	struct pop3 *p = j->pop;
 	int rc;
 
-	if (localdrop_begin(l) < 0) {
+	if (localdrop_begin(l, j->ids ? j->ids[i] : NULL) < 0) {
 		warnmsg("%s", l->err);
 		return LOCALDROP_FAILED;
 	}

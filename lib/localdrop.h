@@ -1,19 +1,28 @@
 /*
  * localdrop: pop_client's local copy of a POP3 drop — a Maildir
  * DIR/{tmp,new,cur} (maildir(5)) that downloaded messages are delivered
- * into, and the file DIR/.uidl that lists the UIDLs (RFC 1939 7)
- * already downloaded, so that the next run skips them (as mpop and
- * fetchmail do); and the download itself, RETR by RETR (RFC 1939 5).
+ * into, with the record of which UIDLs (RFC 1939 7) are already here,
+ * so that the next run skips them (as mpop and fetchmail do); and the
+ * download itself, RETR by RETR (RFC 1939 5).
  *
  * A message is written to tmp/, fsync'd, and renamed into new/ as
- * <unique>,S=<size>,W=<size with CRLF> (the names of the maildir
- * module).  The rename is made durable by localdrop_sync(), which
- * fsyncs new/ once for all the messages renamed since the last call: a
- * group commit, done before anything relies on them (.uidl, DELE).
+ * <unique>,U=<uidl key>,S=<size>,W=<size with CRLF>.  The UIDL in the
+ * name is the record: it appears in new/ by the same rename as the
+ * message, so a run killed at any point (kill -9) leaves no message
+ * without its record and no record without its message, and the next
+ * run, which reads the names in new/ and cur/ at start, fetches each
+ * message once.  The key is the UIDL with every octet outside
+ * [A-Za-z0-9._-] written %XX (no '/', ',' or ':' can reach the name);
+ * when that is longer than LOCALDROP_KEY_MAX, '~' and its MD5 in hex.
+ * The rename is made durable by localdrop_sync(), which fsyncs new/
+ * once for all the messages renamed since the last call: a group
+ * commit, done before anything relies on them (DELE, QUIT).
  *
- * .uidl is one UIDL a line, "#" lines are comments; it is replaced
- * atomically (written to a temporary file, fsync'd, renamed), so a
- * crash leaves the old list or the new one, never half of one.
+ * DIR/.uidl also lists the UIDLs downloaded, one a line ("#" lines are
+ * comments), for messages that a mail reader has since deleted from
+ * the Maildir; it is replaced atomically (tmp, fsync, rename) at
+ * checkpoints.  Files left in tmp/ for over 36 hours are removed at
+ * start (maildir(5)).
  */
 #ifndef MAILAB_LOCALDROP_H
 #define MAILAB_LOCALDROP_H
@@ -28,13 +37,17 @@
 #define LOCALDROP_FAILED (-10)  /* a local file failed: l->err says why */
 #define LOCALDROP_CHECKPOINT 100 /* .uidl saved every this many messages */
 #define LOCALDROP_WINDOW 32     /* RETRs in flight with PIPELINING */
+#define LOCALDROP_KEY_MAX 64    /* a UIDL key in a file name; longer: MD5 */
+#define LOCALDROP_SEEN_MAX (4 * POP3_MSGS_MAX) /* keys kept from DIR */
+#define LOCALDROP_TMP_AGE (36L * 3600) /* maildir(5): tmp/ debris age */
 
 typedef char uidl_t[POP3_UIDL_MAX + 1];
+typedef char localdrop_key[LOCALDROP_KEY_MAX + 1];
 
 struct localdrop {
 	const char *dir;
-	uidl_t *seen;                /* from .uidl, sorted for bsearch() */
-	size_t nseen;
+	localdrop_key *seen;         /* from names and .uidl, sorted */
+	size_t nseen, cap;
 	int fd;                      /* the tmp/ file, -1 when none */
 	int err_no;                  /* a write failed: its errno */
 	unsigned long long size, newlines; /* newlines: bare LFs, for W= */
@@ -42,20 +55,24 @@ struct localdrop {
 	unsigned long unsynced;      /* renamed into new/, new/ not fsync'd */
 	char tmp_path[MAILDIR_PATH_MAX];
 	char uniq[MAILDIR_UNIQ_MAX];
+	localdrop_key key;           /* the message being written: its UIDL */
 	char err[MAILDIR_ERR_LEN];
 	size_t blen;
 	unsigned char buf[LOCALDROP_BUF];
 };
 
-/* Create DIR/{tmp,new,cur} if needed and read DIR/.uidl.  0 or -1. */
+/* Create DIR/{tmp,new,cur} if needed, remove old tmp/ debris, and
+ * learn the UIDLs already here from the names in new/ and cur/ and
+ * from DIR/.uidl.  0 or -1. */
 int localdrop_open(struct localdrop *l, const char *dir);
 
 /* Was this UIDL downloaded by an earlier run? */
 bool localdrop_seen(const struct localdrop *l, const char *uidl);
 
-/* One message: begin a file in tmp/, write it, fsync it and rename it
- * into new/ (commit), or remove it (abort).  0 or -1 with err. */
-int localdrop_begin(struct localdrop *l);
+/* One message (uidl NULL when the server has no UIDL): begin a file in
+ * tmp/, write it, fsync it and rename it into new/ with its UIDL key in
+ * the name (commit), or remove it (abort).  0 or -1 with err. */
+int localdrop_begin(struct localdrop *l, const char *uidl);
 void localdrop_write(struct localdrop *l, const void *p, size_t n);
 int localdrop_commit(struct localdrop *l);
 void localdrop_abort(struct localdrop *l);

@@ -213,6 +213,69 @@ int msg_header(struct msg_buf *b, const char *name, const char *value)
 	return 0;
 }
 
+/* RFC 5322 3.2.3: may the name go out as it is (atoms and spaces)? */
+static bool plain_phrase(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || strchr(" !#$%&'*+-/=?^_`{|}~", *p)))
+			return false;
+	return name[0] != ' ' && name[strlen(name) - 1] != ' ' &&
+	       !strstr(name, "  ");
+}
+
+/* A non-ASCII display name: B words of whole UTF-8 characters, each at
+ * most MSG_WORD_MAX, one space apart (RFC 2047 5 (3), 6.2: the space
+ * between two words is not part of the name). */
+static void put_phrase_words(struct msg_buf *b, const char *name)
+{
+	size_t n = strlen(name), i = 0;
+
+	while (i < n) {
+		size_t take = 0;
+		while (i + take < n) {
+			size_t ch = utf8_len((unsigned char)name[i + take]);
+			if (i + take + ch > n)
+				ch = n - i - take;
+			if (take > 0 && word_len(name + i, take + ch, true) >
+			                    MSG_WORD_MAX)
+				break;
+			take += ch;
+		}
+		if (i > 0)
+			msg_buf_puts(b, " ");
+		put_word(b, name + i, take, true);
+		i += take;
+	}
+}
+
+int msg_mailbox(struct msg_buf *b, const char *name, const char *addr)
+{
+	if (name[strcspn(name, "\r\n")] != '\0')
+		return -1;
+	if (name[0] == '\0') {
+		msg_buf_puts(b, addr);
+		return 0;
+	}
+	if (!msg_is_ascii(name, strlen(name))) {
+		put_phrase_words(b, name);
+	} else if (plain_phrase(name)) {
+		msg_buf_puts(b, name);
+	} else { /* RFC 5322 3.2.4: a quoted-string, " and \ escaped */
+		msg_buf_puts(b, "\"");
+		for (const char *p = name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				msg_buf_puts(b, "\\");
+			msg_buf_put(b, p, 1);
+		}
+		msg_buf_puts(b, "\"");
+	}
+	msg_buf_puts(b, " <");
+	msg_buf_puts(b, addr);
+	msg_buf_puts(b, ">");
+	return 0;
+}
+
 int msg_address_header(struct msg_buf *b, const char *name, const char *value)
 {
 	if (value[strcspn(value, "\r\n")] != '\0')

@@ -6,7 +6,7 @@
  * extension, RFC 2231 file names and multipart boundaries (RFC 2046 5.1).
  *
  * Left out: decoding (the lab's readers use Python's email package),
- * RFC 2047 inside structured headers (display names of addresses).
+ * RFC 2047 in structured headers other than display names.
  */
 #ifndef MAILAB_MESSAGE_H
 #define MAILAB_MESSAGE_H
@@ -64,6 +64,14 @@ int msg_header(struct msg_buf *b, const char *name, const char *value);
  * is, which RFC 6532 3.2 allows when the mail goes with SMTPUTF8.
  */
 int msg_address_header(struct msg_buf *b, const char *name, const char *value);
+
+/*
+ * Append one mailbox (RFC 5322 3.4) for From:, To: or Cc:: the bare
+ * addr when name is "", else "name <addr>", the name as atoms, a
+ * quoted-string, or (not ASCII) UTF-8 B encoded words (RFC 2047 5 (3)).
+ * -1 (nothing appended) when the name holds CR or LF.
+ */
+int msg_mailbox(struct msg_buf *b, const char *name, const char *addr);
 
 /*
  * Append n bytes as quoted-printable (RFC 2045 6.7): line breaks (LF or

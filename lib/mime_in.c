@@ -1,82 +1,13 @@
 /* mime_in: decode a received message for reading.  See mime_in.h. */
 #include "mime_in.h"
 #include "base64.h"
+#include "charset.h"
 #include "util.h"
 
 #include <string.h>
 
 #define DECODE_CHUNK 1024 /* decoded bytes handed on at a time */
 #define WORD_TEXT_MAX 1024 /* an encoded word's text; RFC 2047 2 says 75 */
-
-/* ---- charsets: UTF-8 in, UTF-8 out ---- */
-
-enum cs_kind { CS_UTF8, CS_LATIN1, CS_LATIN5, CS_OTHER };
-
-static enum cs_kind charset_kind(const char *cs)
-{
-	static const struct { const char *name; enum cs_kind kind; } known[] = {
-		{ "", CS_UTF8 }, { "utf-8", CS_UTF8 }, { "utf8", CS_UTF8 },
-		{ "us-ascii", CS_UTF8 }, { "ascii", CS_UTF8 },
-		{ "iso-8859-1", CS_LATIN1 }, { "iso8859-1", CS_LATIN1 },
-		{ "latin1", CS_LATIN1 }, { "windows-1252", CS_LATIN1 },
-		{ "iso-8859-9", CS_LATIN5 }, { "iso8859-9", CS_LATIN5 },
-		{ "latin5", CS_LATIN5 }, { "windows-1254", CS_LATIN5 },
-	};
-	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (strcmp(cs, known[i].name) == 0)
-			return known[i].kind;
-	return CS_OTHER;
-}
-
-bool mime_charset_known(const char *charset)
-{
-	return charset_kind(charset) != CS_OTHER;
-}
-
-/* ISO-8859-9 is Latin-1 with six Turkish letters in place of others. */
-static unsigned latin5_code(unsigned char b)
-{
-	switch (b) {
-	case 0xD0: return 0x011E; /* G with breve */
-	case 0xDD: return 0x0130; /* capital I with dot */
-	case 0xDE: return 0x015E; /* S with cedilla */
-	case 0xF0: return 0x011F; /* g with breve */
-	case 0xFD: return 0x0131; /* dotless i */
-	case 0xFE: return 0x015F; /* s with cedilla */
-	default: return b;
-	}
-}
-
-size_t mime_to_utf8(const char *charset, const unsigned char *in, size_t n,
-                    char *out, size_t cap)
-{
-	enum cs_kind kind = charset_kind(charset);
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o + 3 < cap; i++) {
-		unsigned c = in[i];
-		if (c == '\r')
-			continue;
-		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-			out[o++] = '?'; /* never let a message drive the terminal */
-			continue;
-		}
-		if (c < 0x80 || kind == CS_UTF8 || kind == CS_OTHER) {
-			out[o++] = (char)c;
-			continue;
-		}
-		if (c < 0xA0) { /* C1 controls */
-			out[o++] = '?';
-			continue;
-		}
-		if (kind == CS_LATIN5)
-			c = latin5_code((unsigned char)c);
-		out[o++] = (char)(0xC0 | c >> 6);
-		out[o++] = (char)(0x80 | (c & 0x3F));
-	}
-	out[o] = '\0';
-	return o;
-}
 
 /* ---- RFC 2047 encoded words ---- */
 
@@ -157,7 +88,7 @@ static size_t decode_word(const char *s, char *out, size_t *o, size_t cap)
 		return 0;
 	if (n < 0)
 		return 0;
-	*o += mime_to_utf8(charset, bytes, (size_t)n, out + *o, cap - *o);
+	*o += charset_to_utf8(charset, bytes, (size_t)n, out + *o, cap - *o);
 	return (size_t)(end + 2 - s);
 }
 
@@ -186,9 +117,12 @@ size_t mime_decode_words(const char *in, char *out, size_t cap)
 			}
 		}
 		after_word = false;
-		o += mime_to_utf8("utf-8", (const unsigned char *)in, 1,
+		/* Text up to the next "=": one call, so that a UTF-8
+		 * character is never cut in two. */
+		size_t k = 1 + strcspn(in + 1, "=");
+		o += charset_to_utf8("utf-8", (const unsigned char *)in, k,
 		                  out + o, cap - o);
-		in++;
+		in += k;
 	}
 	return o;
 }
@@ -227,7 +161,7 @@ static void decode_2231(const char *v, char *out, size_t cap)
 		} else
 			bytes[n++] = (unsigned char)*p;
 	}
-	mime_to_utf8(charset, bytes, n, out, cap);
+	charset_to_utf8(charset, bytes, n, out, cap);
 }
 
 /* Copy a parameter value (a token or a quoted-string, RFC 2045 5.1). */
@@ -351,20 +285,33 @@ static void header_append(struct mime_in *m, const char *p, size_t n)
 
 /* ---- bodies: decoded bytes go to sink() ---- */
 
+/* Show text bytes: a UTF-8 character cut at the end of one piece is
+ * held (m->hold) until the next piece completes it. */
+static void show_text(struct mime_in *m, const unsigned char *p, size_t n)
+{
+	unsigned char in[DECODE_CHUNK + sizeof m->hold];
+	char text[2 * sizeof in + 4];
+
+	for (size_t off = 0; off < n;) {
+		size_t k = n - off < DECODE_CHUNK ? n - off : DECODE_CHUNK;
+		size_t have = m->nhold;
+		memcpy(in, m->hold, have);
+		memcpy(in + have, p + off, k);
+		have += k;
+		off += k;
+		m->nhold = charset_cut(m->part.charset, in, have);
+		memcpy(m->hold, in + have - m->nhold, m->nhold);
+		fwrite(text, 1, charset_to_utf8(m->part.charset, in, have - m->nhold,
+		                             text, sizeof text), m->out);
+	}
+}
+
 /* Decoded bytes of the current part: shown, or only counted. */
 static void sink(struct mime_in *m, const unsigned char *p, size_t n)
 {
-	char text[2 * DECODE_CHUNK + 4];
-
 	m->part_size += n;
-	if (m->role != ROLE_TEXT)
-		return;
-	for (size_t off = 0; off < n; off += DECODE_CHUNK) {
-		size_t k = n - off < DECODE_CHUNK ? n - off : DECODE_CHUNK;
-		size_t len = mime_to_utf8(m->part.charset, p + off, k, text,
-		                          sizeof text);
-		fwrite(text, 1, len, m->out);
-	}
+	if (m->role == ROLE_TEXT)
+		show_text(m, p, n);
 }
 
 /* RFC 2045 6.8: base64 ignores what is not in its alphabet. */
@@ -493,7 +440,7 @@ static void begin_body(struct mime_in *m)
 	           (m->top || strcmp(pt->type, "text/plain") == 0)) {
 		m->role = ROLE_TEXT;
 		m->text_shown = true;
-		if (!mime_charset_known(pt->charset))
+		if (!charset_known(pt->charset))
 			fprintf(m->out, "[charset %s shown as is]\n", pt->charset);
 	} else {
 		m->role = ROLE_ATTACH;
@@ -510,6 +457,12 @@ static void end_part(struct mime_in *m)
 		header_field(m);
 	if (m->state == MIME_HEADERS)
 		begin_body(m); /* headers cut short: an empty part */
+	if (m->role == ROLE_TEXT && m->nhold > 0) { /* cut short: not UTF-8 */
+		char text[sizeof m->hold * 2 + 4];
+		fwrite(text, 1, charset_to_utf8("utf-8", m->hold, m->nhold, text,
+		                             sizeof text), m->out);
+		m->nhold = 0;
+	}
 	if (m->role == ROLE_ATTACH && m->nattach < MIME_ATTACH_MAX) {
 		a = &m->attach[m->nattach++];
 		str_copy(a->name, m->part.name, sizeof a->name);
@@ -576,11 +529,10 @@ static void header_piece(struct mime_in *m, const char *p, size_t n, bool eol)
 
 void mime_in_init(struct mime_in *m, FILE *out)
 {
-	memset(m, 0, offsetof(struct mime_in, hdr));
+	memset(m, 0, sizeof *m); /* all of it: From/Subject/Date too */
 	m->out = out;
 	m->top = true;
 	m->at_bol = true;
-	m->nattach = 0;
 	part_reset(m);
 }
 

@@ -10,14 +10,16 @@
  * Content-Transfer-Encoding 7bit/8bit/binary/quoted-printable/base64
  * (RFC 2045 6); multipart bodies with their boundaries, nested up to
  * MIME_DEPTH_MAX (RFC 2046 5.1).  Charsets: UTF-8 and US-ASCII as they
- * are, ISO-8859-1 and ISO-8859-9 (Turkish) converted to UTF-8; any other
- * charset is shown as is, with a note.
+ * are, ISO-8859-1 and ISO-8859-9 (Turkish) converted to UTF-8 (lib/charset);
+ * any other charset is shown as UTF-8 would be, with a note.
  *
  * What it shows: the From, To, Cc, Date and Subject headers decoded
  * (and keeps From, Subject and Date for a table of messages),
  * the first text part decoded, then a list of the other parts
- * (attachments) with name, type and decoded size.  Control bytes that
- * could drive a terminal (ESC...) are shown as '?'.
+ * (attachments) with name, type and decoded size.  Control characters
+ * that could drive a terminal are shown as '?': C0 (ESC...), DEL and
+ * C1 (0x80-0x9F raw, or U+0080-U+009F such as CSI U+009B in UTF-8),
+ * and any byte that is not valid UTF-8 in a UTF-8 (or unknown) text.
  *
  * Leaves out: RFC 2231 continuations (name*0*=), message/rfc822 parts
  * shown inside (they are listed as attachments), other charsets.
@@ -77,6 +79,8 @@ struct mime_in {
 	size_t hlen;
 	char pend[4];                   /* base64 quad or QP "=X" pending */
 	size_t npend;
+	unsigned char hold[4];          /* a UTF-8 character cut by a piece */
+	size_t nhold;
 	char from[MIME_SUMMARY_MAX];    /* the message's From, Subject and */
 	char subject[MIME_SUMMARY_MAX]; /* Date decoded, for a table of */
 	char date[MIME_SUMMARY_MAX];    /* messages ("" when absent) */
@@ -104,17 +108,5 @@ void mime_in_finish(struct mime_in *m);
  * two encoded words (RFC 2047 6.2).  Returns the length written.
  */
 size_t mime_decode_words(const char *in, char *out, size_t cap);
-
-/*
- * Convert n bytes in charset (lower case; "" means US-ASCII) to UTF-8,
- * control bytes except TAB and LF shown as '?', CR dropped.  Writes at
- * most cap - 1 bytes and a NUL; returns the length written.  Returns
- * the input's bytes as they are for a charset it does not know.
- */
-size_t mime_to_utf8(const char *charset, const unsigned char *in, size_t n,
-                    char *out, size_t cap);
-
-/* True for the charsets mime_to_utf8() really converts or passes. */
-bool mime_charset_known(const char *charset);
 
 #endif

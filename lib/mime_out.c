@@ -74,20 +74,22 @@ static void put_text_part(struct mime_out *m, const struct mime_spec *s)
 
 /* ---- the headers (RFC 5322 3.6) ---- */
 
-/* "a@b, c@d" for To: and Cc:. */
+/* "a@b, Name <c@d>" for From:, To: and Cc:; names may be NULL. */
 static int put_list(struct msg_buf *b, const char *name,
-                    const char *const *addr, size_t n)
+                    const char *const *addr, const char *const *names,
+                    size_t n)
 {
 	struct msg_buf v = { 0 };
-	int rc;
+	int rc = 0;
 
 	if (n == 0)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		msg_buf_puts(&v, i ? ", " : "");
-		msg_buf_puts(&v, addr[i]);
+		rc = msg_mailbox(&v, names && names[i] ? names[i] : "", addr[i]);
 	}
-	rc = v.failed ? MIME_ERR_NOMEM : msg_address_header(b, name, v.p);
+	if (rc == 0)
+		rc = v.failed ? MIME_ERR_NOMEM : msg_address_header(b, name, v.p);
 	msg_buf_free(&v);
 	return rc < 0 ? MIME_ERR_HEADER : 0;
 }
@@ -144,9 +146,10 @@ static int put_headers(struct mime_out *m, const struct mime_spec *s,
 	msg_date(date, sizeof date, time(NULL));
 	msg_id(id, sizeof id, s->host);
 	msg_header(b, "Date", date);
-	if (msg_address_header(b, "From", s->from[0] ? s->from : "<>") < 0 ||
-	    put_list(b, "To", s->to, s->nto) < 0 ||
-	    put_list(b, "Cc", s->cc, s->ncc) < 0 ||
+	if ((s->from[0] ? put_list(b, "From", &s->from, &s->from_name, 1)
+	                : msg_address_header(b, "From", "<>")) < 0 ||
+	    put_list(b, "To", s->to, s->to_names, s->nto) < 0 ||
+	    put_list(b, "Cc", s->cc, s->cc_names, s->ncc) < 0 ||
 	    msg_header(b, "Subject", s->subject) < 0) {
 		snprintf(err, MIME_ERR_LEN, "an address or the subject holds "
 		         "a line break");

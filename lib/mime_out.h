@@ -7,7 +7,8 @@
  *
  * The whole text uses CRLF line endings, and its exact size is known
  * before the first byte goes out (for SMTP SIZE=, RFC 1870).
- * Left out: multipart/alternative, inline parts, display names.
+ * Display names go out as RFC 2047 words when they are not ASCII.
+ * Left out: multipart/alternative, inline parts.
  */
 #ifndef MAILAB_MIME_OUT_H
 #define MAILAB_MIME_OUT_H
@@ -24,10 +25,12 @@
 
 /* What the message says; every pointer is the caller's. */
 struct mime_spec {
-	const char *from;
+	const char *from, *from_name;    /* from_name: "" or NULL for none */
 	const char *const *to;
+	const char *const *to_names;     /* display names, or NULL: none */
 	size_t nto;
 	const char *const *cc;
+	const char *const *cc_names;
 	size_t ncc;
 	const char *subject;
 	const char *text;            /* the body, LF or CRLF lines */

@@ -3,6 +3,7 @@
 #include "dot.h"
 #include "md5.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,10 +63,23 @@ static int status(struct pop3 *p)
 	return proto_fail(p, "server reply is neither +OK nor -ERR");
 }
 
-/* Send one command and read its status line. */
-static int command(struct pop3 *p, const char *fmt, unsigned long n)
+static int command(struct pop3 *p, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Send one command and read its status line.  The format is always a
+ * literal here (PRINTF_LIKE lets the compiler check each call). */
+static int command(struct pop3 *p, const char *fmt, ...)
 {
-	if (conn_printf(&p->conn, fmt, n) < 0 || conn_flush(&p->conn) < 0)
+	char line[POP3_CMD_MAX + 1];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n + 2 > POP3_CMD_MAX) /* RFC 2449 4 */
+		return proto_fail(p, "command too long for a POP3 line");
+	if (conn_send_line(&p->conn, line, (size_t)n) < 0 ||
+	    conn_flush(&p->conn) < 0)
 		return net_fail(p, CONN_ERROR);
 	return status(p);
 }
@@ -126,7 +140,7 @@ bool pop3_has_timestamp(const struct pop3 *p)
 int pop3_capa(struct pop3 *p)
 {
 	char line[POP3_REPLY_MAX + 1];
-	int rc = command(p, "CAPA", 0);
+	int rc = command(p, "CAPA");
 
 	while (rc == POP3_OK && (rc = listing_line(p, line)) == 1) {
 		char *sp = line + strcspn(line, " ");
@@ -202,7 +216,7 @@ int pop3_stat(struct pop3 *p, unsigned long *count,
 {
 	unsigned long n, size;
 	const char *s;
-	int rc = command(p, "STAT", 0);
+	int rc = command(p, "STAT");
 
 	if (rc != POP3_OK)
 		return rc;
@@ -233,7 +247,7 @@ int pop3_list(struct pop3 *p, unsigned long count, unsigned long *sizes)
 	char line[POP3_REPLY_MAX + 1];
 	const char *s;
 	unsigned long n, size;
-	int rc = command(p, "LIST", 0);
+	int rc = command(p, "LIST");
 
 	while (rc == POP3_OK && (rc = listing_line(p, line)) == 1) {
 		s = line;
@@ -255,7 +269,7 @@ int pop3_uidl(struct pop3 *p, unsigned long count,
 	char line[POP3_REPLY_MAX + 1];
 	const char *s;
 	unsigned long n;
-	int rc = command(p, "UIDL", 0);
+	int rc = command(p, "UIDL");
 
 	while (rc == POP3_OK && (rc = listing_line(p, line)) == 1) {
 		s = line;
@@ -373,5 +387,5 @@ int pop3_dele(struct pop3 *p, unsigned long n)
 
 int pop3_quit(struct pop3 *p)
 {
-	return command(p, "QUIT", 0);
+	return command(p, "QUIT");
 }

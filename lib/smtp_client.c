@@ -210,44 +210,56 @@ int smtp_open(struct smtp_client *c, const char *host, unsigned port,
 	return smtp_open_fds(c, fd, fd, timeout_s, trace);
 }
 
-/* Is word the keyword at the start of text (then a space, '=' or end)? */
-static bool keyword(const char *text, const char *word)
+/* Is the n-octet token tok the word (ASCII, any case)? */
+static bool token_is(const char *tok, size_t n, const char *word)
 {
-	size_t n = strlen(word);
-
-	return str_ncase_eq(text, word, n) &&
-	       (text[n] == '\0' || text[n] == ' ' || text[n] == '=');
+	return n == strlen(word) && str_ncase_eq(tok, word, n);
 }
 
-/* One line of the EHLO reply: an extension and its parameters. */
+/* "AUTH PLAIN LOGIN": the mechanisms, one token at a time, never past
+ * the end of this line (RFC 4954 3). */
+static void auth_mechanisms(struct smtp_client *c, const char *p)
+{
+	c->ext |= SMTP_EXT_AUTH;
+	for (size_t n; *(p += strspn(p, " ")) != '\0'; p += n) {
+		n = strcspn(p, " ");
+		if (token_is(p, n, "PLAIN"))
+			c->ext |= SMTP_EXT_AUTH_PLAIN;
+		else if (token_is(p, n, "LOGIN"))
+			c->ext |= SMTP_EXT_AUTH_LOGIN;
+	}
+}
+
+/*
+ * One line of the EHLO reply, split as RFC 5321 4.1.1.1 writes it: an
+ * ehlo-keyword, then its parameters after a space ("AUTH=LOGIN", an
+ * old form, after '=').  The parameters are a pointer into this line
+ * only: a bare "AUTH" has none.
+ */
 static void ehlo_line(struct smtp_client *c, size_t index, const char *text)
 {
+	size_t k = strcspn(text, " =");
+	const char *params = text + k + (text[k] != '\0');
 	unsigned long size;
 
 	if (index == 0) /* the first line is the server's name */
 		return;
-	if (keyword(text, "SIZE")) {
+	if (token_is(text, k, "SIZE")) {
 		c->ext |= SMTP_EXT_SIZE;
-		if (parse_ulong(text + 4 + (text[4] != '\0'), (unsigned long)-1,
-		                &size) == 0)
+		if (parse_ulong(params, (unsigned long)-1, &size) == 0)
 			c->max_size = size; /* RFC 1870 4: 0 means no limit */
-	} else if (keyword(text, "8BITMIME")) {
+	} else if (token_is(text, k, "8BITMIME")) {
 		c->ext |= SMTP_EXT_8BITMIME;
-	} else if (keyword(text, "PIPELINING")) {
+	} else if (token_is(text, k, "PIPELINING")) {
 		c->ext |= SMTP_EXT_PIPELINING;
-	} else if (keyword(text, "SMTPUTF8")) {
+	} else if (token_is(text, k, "SMTPUTF8")) {
 		c->ext |= SMTP_EXT_SMTPUTF8;
-	} else if (keyword(text, "ENHANCEDSTATUSCODES")) {
+	} else if (token_is(text, k, "ENHANCEDSTATUSCODES")) {
 		c->ext |= SMTP_EXT_ENHANCED;
-	} else if (keyword(text, "AUTH")) {
-		/* "AUTH PLAIN LOGIN" (or the old "AUTH=LOGIN") */
-		for (const char *p = text + 5; *p; p += strcspn(p, " ")) {
-			p += strspn(p, " ");
-			if (keyword(p, "PLAIN"))
-				c->ext |= SMTP_EXT_AUTH_PLAIN;
-			else if (keyword(p, "LOGIN"))
-				c->ext |= SMTP_EXT_AUTH_LOGIN;
-		}
+	} else if (token_is(text, k, "STARTTLS")) {
+		c->ext |= SMTP_EXT_STARTTLS; /* RFC 3207 */
+	} else if (token_is(text, k, "AUTH")) {
+		auth_mechanisms(c, params);
 	}
 }
 
@@ -403,6 +415,13 @@ int smtp_auth(struct smtp_client *c, const char *user, const char *pass)
 		return auth_plain(c, user, pass);
 	if (c->ext & SMTP_EXT_AUTH_LOGIN)
 		return auth_login(c, user, pass);
+	if (!(c->ext & SMTP_EXT_AUTH) && (c->ext & SMTP_EXT_STARTTLS))
+		return fail(c, SMTP_ERR_AUTH, "the server offers STARTTLS but no "
+		            "AUTH: it probably offers AUTH only after STARTTLS "
+		            "(RFC 3207), and this client has no TLS");
+	if (!(c->ext & SMTP_EXT_AUTH))
+		return fail(c, SMTP_ERR_AUTH, "the server offers no AUTH "
+		            "(RFC 4954): it takes no login");
 	return fail(c, SMTP_ERR_AUTH, "the server offers neither AUTH PLAIN "
 	            "nor AUTH LOGIN");
 }

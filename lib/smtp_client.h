@@ -74,7 +74,9 @@ enum smtp_ext {
 	SMTP_EXT_SMTPUTF8 = 1 << 3,
 	SMTP_EXT_AUTH_PLAIN = 1 << 4,
 	SMTP_EXT_AUTH_LOGIN = 1 << 5,
-	SMTP_EXT_ENHANCED = 1 << 6
+	SMTP_EXT_ENHANCED = 1 << 6,
+	SMTP_EXT_STARTTLS = 1 << 7,   /* RFC 3207: offered; not used here */
+	SMTP_EXT_AUTH = 1 << 8        /* AUTH offered, any mechanism */
 };
 
 /* One reply: its code (0 when none came) and its text after the code,

@@ -12,8 +12,8 @@ trap 'stop_dovecot; cleanup' EXIT
 NMSG=${NMSG:-5000}
 RUNS=${RUNS:-3}
 
-if [ ! -x /usr/bin/time ]; then
-	echo "bench_popc: needs GNU time (apt-get install time)"; exit 0
+if ! gnu_time; then # BSD/macOS time has no -f: skip, say why
+	echo "bench_popc: skipped: needs GNU time (-f %e %M; apt-get install time)"; exit 0
 fi
 popc_servers || exit 1
 
@@ -67,7 +67,9 @@ poll 127.0.0.1 protocol pop3 port $port
 X
 	chmod 600 "$T/fetchmailrc"
 	rm -f "$T"/*.secs "$T"/*.rsss
-	for r in $(seq "$RUNS"); do
+	r=0
+	while [ $r -lt "$RUNS" ]; do
+		r=$((r + 1))
 		once popc "$POPC" -p "$port" -o "$T/out.popc"
 		have mpop && once mpop mpop --host=127.0.0.1 --port="$port" \
 			--tls=off --auth=user --user=gizem --passwordeval="echo 1234" \

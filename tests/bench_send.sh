@@ -17,7 +17,19 @@ SERVER_PID=""
 trap '[ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# now_ms: milliseconds.  date +%N is GNU only (BSD date prints "N"):
+# elsewhere python3, or whole seconds (said in the header line).
+CLOCK="date +%s%N"
+if [ "$(date +%N)" = N ] || [ -z "$(date +%N)" ]; then
+	if [ -x /usr/bin/python3 ]; then CLOCK=python3; else CLOCK=seconds; fi
+fi
+now_ms() {
+	case $CLOCK in
+	python3) /usr/bin/python3 -c 'import time; print(int(time.time() * 1000))' ;;
+	seconds) echo $(($(date +%s) * 1000)) ;;
+	*) echo $(($(date +%s%N) / 1000000)) ;;
+	esac
+}
 
 # start_sink: smtp-sink, or smtp_server; sets PORT and SERVER.
 start_sink() {
@@ -57,9 +69,10 @@ per_msg() { echo $(($1 * 1000 / $2)); }
 # ratio A B: A/B with two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-# rss CMD...: peak RSS in KiB, or "-" without GNU time.
+# rss CMD...: peak RSS in KiB, or "-" without GNU time (BSD and macOS
+# time have no -f).
 rss() {
-	[ -x /usr/bin/time ] || { echo -; return; }
+	/usr/bin/time -f %M -o /dev/null true >/dev/null 2>&1 || { echo -; return; }
 	/usr/bin/time -f %M -o "$T/rss" "$@" </dev/null >/dev/null 2>&1
 	tail -n 1 "$T/rss"
 }
@@ -71,7 +84,7 @@ MSMTP="msmtp --host=127.0.0.1 --port=$PORT --auth=off --tls=off --from=melek@exa
 SWAKS="swaks --server 127.0.0.1:$PORT --from melek@example.com --to gizem@example.com --header Subject:Selam --body $T/seed.eml --silent 2"
 
 echo "# bench_send: $N messages, one process each, to $SERVER on 127.0.0.1:$PORT"
-echo "# median of $RUNS runs; per-message times in microseconds"
+echo "# median of $RUNS runs; per-message times in microseconds (clock: $CLOCK)"
 ms=$(median_ms "$N" "$SEND" -H 127.0.0.1 -p $PORT) || exit 1
 base=$(per_msg "$ms" "$N")
 printf '%-10s %6d msgs %8d ms %8d us/msg\n' mail_send "$N" "$ms" "$base"

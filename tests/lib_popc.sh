@@ -147,3 +147,62 @@ X
 stop_dovecot() {
 	dovecot -c "$T/dovecot/dovecot.conf" stop 2>/dev/null
 }
+
+# gnu_time: is /usr/bin/time GNU time (-f %M)?  BSD and macOS time
+# have no -f, so a bare -x test is not enough.
+gnu_time() { /usr/bin/time -f %M -o /dev/null true >/dev/null 2>&1; }
+
+# rss_ok: peak RSS can be measured (GNU time, and not an ASan build,
+# whose shadow memory makes the figure meaningless).
+rss_ok() { gnu_time && ! nm "$POPC" 2>/dev/null | grep -q __asan_init; }
+
+# with_timeout SECONDS CMD...: run CMD, killed after SECONDS; coreutils'
+# timeout where there is one, else a watchdog of our own (macOS).
+with_timeout() {
+	secs=$1; shift
+	if command -v timeout >/dev/null 2>&1; then
+		timeout "$secs" "$@"
+		return
+	fi
+	"$@" &
+	wt_pid=$!
+	( sleep "$secs" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM
+	  wait $s; kill -9 $wt_pid 2>/dev/null ) >/dev/null 2>&1 &
+	wt_dog=$!
+	wait $wt_pid
+	wt_rc=$?
+	kill $wt_dog 2>/dev/null; wait $wt_dog 2>/dev/null
+	return $wt_rc
+}
+
+# pty_run OUT CMD...: run CMD on a pseudo-terminal, stdout and stderr
+# both into it as a terminal shows them (python3's pty module: portable,
+# unlike script(1)'s options); what it showed goes to OUT, CRLF as LF.
+# Returns 2 when python3 is missing (the caller skips).
+pty_run() {
+	out=$1; shift
+	[ -x /usr/bin/python3 ] || return 2
+	/usr/bin/python3 - "$@" >"$out" <<'X'
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+data = b''
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    data += chunk
+_, st = os.waitpid(pid, 0)
+sys.stdout.buffer.write(data.replace(b'\r\n', b'\n'))
+sys.exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 1)
+X
+}
+
+# line_no FILE PATTERN: the number of the first line matching PATTERN
+# (last_line_no: of the last one).
+line_no() { grep -n -e "$2" "$1" | head -n 1 | cut -d: -f1; }
+last_line_no() { grep -n -e "$2" "$1" | tail -n 1 | cut -d: -f1; }

@@ -73,8 +73,40 @@ wait_port() {
 # (its shadow memory makes RSS figures meaningless).
 asan_build() { grep -q __asan_init "$SEND" 2>/dev/null; }
 
-# peak_kib CMD...: run CMD, print its peak RSS in KiB (needs GNU time).
+# gnu_time: is /usr/bin/time GNU time (-f %M)?  BSD and macOS time
+# have no -f, so a bare -x test is not enough.
+gnu_time() { /usr/bin/time -f %M -o /dev/null true >/dev/null 2>&1; }
+
+# peak_kib CMD...: run CMD, print its peak RSS in KiB (needs gnu_time).
 peak_kib() {
 	/usr/bin/time -f %M -o "$T/rss" "$@" >/dev/null 2>&1
 	tail -n 1 "$T/rss"
 }
+
+# pty_run OUT CMD...: run CMD on a pseudo-terminal, stdout and stderr
+# both into it as a terminal shows them (python3's pty module: portable,
+# unlike script(1)'s options); what it showed goes to OUT, CRLF as LF.
+pty_run() {
+	out=$1; shift
+	"$PY" - "$@" >"$out" <<'X'
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+data = b''
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    data += chunk
+_, st = os.waitpid(pid, 0)
+sys.stdout.buffer.write(data.replace(b'\r\n', b'\n'))
+sys.exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 1)
+X
+}
+
+# line_no FILE PATTERN: the number of the first line matching PATTERN.
+line_no() { grep -n -e "$2" "$1" | head -n 1 | cut -d: -f1; }

@@ -72,13 +72,13 @@ check "kill -9: the client fails (exit $rc)" test $rc -ne 0
 check "kill -9: no partial file in tmp/ or new/" test "$(count_files "$K/tmp")" -eq 0 -a "$(count_files "$K/new")" -eq 1
 check "kill -9: the server deleted nothing" test "$(count_box melek)" -eq 2
 check "kill -9: .uidl has message 1" test "$(grep -vc '^#' "$K/.uidl")" -eq 1
-if [ -x /usr/bin/time ] && ! nm "$POPC" 2>/dev/null | grep -q __asan_init; then
+if rss_ok; then
 	/usr/bin/time -f %M -o "$T/k2.rss" $POPC $P -u melek -o "$K" --delete >"$T/k2.out" 2>&1
 	kib=$(tail -n 1 "$T/k2.rss")
 	check "-o of a 24 MB message: peak RSS $kib KiB, under 4 MiB" test "$kib" -lt 4096
 else
 	$POPC $P -u melek -o "$K" --delete >"$T/k2.out" 2>&1
-	skip "-o of a 24 MB message: peak RSS under 4 MiB" "no GNU time, or an ASan build"
+	skip "-o of a 24 MB message: peak RSS under 4 MiB" "GNU time (-f %M) not installed, or an ASan build"
 fi
 check "after kill -9: the next run fetches only message 2" has "$T/k2.out" "1 new message saved in $K/new, 1 already there"
 check "after kill -9: nothing duplicated locally" test "$(count_files "$K/new")" -eq 2
@@ -86,3 +86,64 @@ check "after kill -9: both deleted on the server now" test "$(count_box melek)" 
 check "after kill -9: the big message is whole" sh -c "grep -c '^line ' $K/new/* | grep -q ':360000\$'"
 
 check "-o into a file that is not a directory fails (EX_IOERR)" sh -c "touch $T/plain; $POPC $P -o $T/plain/x 2>/dev/null; test \$? -eq 74"
+
+# The record of what is saved is the file name (",U=<uidl>"), made by
+# the same rename as the message: a .uidl that is lost or stale changes
+# nothing (issue 10, 6).
+check "-o: each local name carries its UIDL" test "$(ls "$L/new" | grep -c ',U=')" -eq 4
+printf 'Subject: m5\n\nfive\n' >"$T/m5.eml"
+deliver test@example.com "$T/m5.eml"
+deliver test@example.com "$T/m5.eml"
+$POPC $P -u test -o "$L" >"$T/o5.out"
+check "two more fetched (kept on the server)" has "$T/o5.out" "2 new messages saved in $L/new, 0 already there"
+rm -f "$L/.uidl"
+for f in "$L"/new/*; do mv "$f" "$L/cur/$(basename "$f"):2,S"; done # a reader saw them
+deliver test@example.com "$T/m5.eml"
+$POPC $P -u test -o "$L" >"$T/o6.out"
+check "no .uidl, messages moved to cur/ by a reader: only the new one" has "$T/o6.out" "1 new message saved in $L/new, 2 already there"
+$POPC $P -u test -o "$L" >"$T/o7.out"
+check "... and the next run knows it from its name in new/" has "$T/o7.out" "0 new messages saved in $L/new, 3 already there"
+touch -t 202001010000 "$L/tmp/old-debris"; : >"$L/tmp/fresh-debris"
+$POPC $P -u test -o "$L" >/dev/null
+check "tmp/: debris older than 36 hours removed, a fresh file kept" test ! -e "$L/tmp/old-debris" -a -e "$L/tmp/fresh-debris"
+
+# kill -9 at random points of "-o DIR --delete" over 300 messages, a
+# bounded number of runs, then one run to the end: every message once,
+# whole (issue 10, 6: 370 files for 300 messages before).
+KM=$T/killmd
+mkdir -p "$KM"
+"$TOP/tests/tools/pop_mkmaildir" "$KM/test" 300 2000
+(cd "$KM/test/new" && cksum * | awk '{ print $1, $2 }' | sort) >"$T/want.sums"
+: >"$T/pop9.log"
+start_server "pop_server for kill -9" pop9.log "$TOP/pop_server" -d "$KM" -U "$TOP/users.txt" || exit 1
+P9=$PORT
+idle9() { [ "$(grep -c '\] connected' "$T/pop9.log")" -eq "$(grep -c '\] disconnected' "$T/pop9.log")" ]; }
+KL=$T/killed300
+runs=${KILL_RUNS:-12}
+r=0
+while [ $r -lt "$runs" ]; do
+	# kill once 1 to 40 more messages are here (random), and a random
+	# few milliseconds later: mid-write, mid-rename, mid-DELE...
+	have=$(count_files "$KL/new")
+	set -- $(awk -v s="$$$r" 'BEGIN { srand(s); printf "%d %.3f", 1 + int(rand() * 40), rand() * 0.02 }')
+	$POPC -p "$P9" -u test -o "$KL" --delete >/dev/null 2>&1 &
+	pid=$!
+	while kill -0 $pid 2>/dev/null && [ "$(count_files "$KL/new")" -lt $((have + $1)) ]; do
+		sleep 0.005
+	done
+	sleep "$2"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	wait_for idle9 # the server has seen the session end
+	r=$((r + 1))
+done
+$POPC -p "$P9" -u test -o "$KL" --delete >"$T/k300.out" 2>&1
+check "kill -9 x$runs, then a whole run: exit 0" test $? -eq 0
+(cd "$KL/new" && cksum * | awk '{ print $1, $2 }' | sort) >"$T/got.sums"
+missing=$(comm -23 "$T/want.sums" "$T/got.sums" | wc -l | tr -d ' ')
+extra=$(comm -13 "$T/want.sums" "$T/got.sums" | wc -l | tr -d ' ')
+dups=$(uniq -d "$T/got.sums" | wc -l | tr -d ' ')
+check "kill -9 x$runs: 0 missing" test "$missing" -eq 0
+check "kill -9 x$runs: 0 partial (every file equals an original)" test "$extra" -eq 0
+check "kill -9 x$runs: 0 duplicates ($(count_files "$KL/new") files)" test "$dups" -eq 0 -a "$(count_files "$KL/new")" -eq 300
+check "kill -9 x$runs: the server's mailbox is empty" test "$(count_files "$KM/test/new")" -eq 0 -a "$(count_files "$KM/test/cur")" -eq 0

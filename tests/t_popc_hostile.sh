@@ -10,9 +10,7 @@ printf 'From: melek@example.com\nSubject: two\n\nsecond message\n' >"$T/m2"
 
 # Peak RSS in KiB with GNU time, when it is there and not under ASan.
 RSS=""
-if [ -x /usr/bin/time ] && ! nm "$POPC" 2>/dev/null | grep -q __asan_init; then
-	RSS=yes
-fi
+rss_ok && RSS=yes
 RSS_MAX=8192
 
 # run_popc NAME ARGS...: pop_client against the fake; sets RC, output in
@@ -20,17 +18,17 @@ RSS_MAX=8192
 run_popc() {
 	n=$1; shift
 	if [ -n "$RSS" ]; then
-		/usr/bin/time -f %M -o "$T/$n.rss" timeout 30 "$POPC" -p "$FAKE_PORT" \
+		with_timeout 30 /usr/bin/time -f %M -o "$T/$n.rss" "$POPC" -p "$FAKE_PORT" \
 			--timeout 5 "$@" >"$T/$n.out" 2>"$T/$n.err"
 	else
-		timeout 30 "$POPC" -p "$FAKE_PORT" --timeout 5 "$@" >"$T/$n.out" 2>"$T/$n.err"
+		with_timeout 30 "$POPC" -p "$FAKE_PORT" --timeout 5 "$@" >"$T/$n.out" 2>"$T/$n.err"
 	fi
 	RC=$?
 }
 
 # bounded NAME: its peak RSS stayed small (skipped without GNU time).
 bounded() {
-	if [ -z "$RSS" ]; then skip "$1: memory stays bounded" "GNU time not installed or ASan build"; return; fi
+	if [ -z "$RSS" ]; then skip "$1: memory stays bounded" "GNU time (-f %M) not installed, or an ASan build"; return; fi
 	kib=$(tail -n 1 "$T/$1.rss")
 	check "$1: memory stays bounded ($kib KiB)" test "$kib" -lt $RSS_MAX
 }
@@ -152,14 +150,15 @@ run_popc prog -o "$T/d10"
 check "progress line only on a terminal" sh -c "! grep -q 'messages, .* MiB' $T/prog.out"
 stop_server "$FAKE_PID"
 
-# The progress line, on a terminal only (script(1) gives us one).
-if have script; then
+# The progress line, on a terminal only (a pty from python3: script(1)'s
+# options differ between util-linux and BSD).
+if [ -x /usr/bin/python3 ]; then
 	start_fake ok "$T/m1" "$T/m2" "$T/m1" "$T/m2" "$T/m1" "$T/m2" "$T/m1" "$T/m2" "$T/m1" "$T/m2" "$T/m1" "$T/m2" || exit 1
-	script -qec "$POPC -p $FAKE_PORT -o $T/d12" /dev/null >"$T/tty.out" 2>&1
+	pty_run "$T/tty.out" "$POPC" -p "$FAKE_PORT" -o "$T/d12"
 	check "progress line on a terminal: '12/12 messages, 0.0 MiB'" grep -q '12/12 messages, 0\.0 MiB' "$T/tty.out"
 	stop_server "$FAKE_PID"
 else
-	skip "progress line on a terminal" "script (util-linux) not installed"
+	skip "progress line on a terminal" "python3 not installed"
 fi
 
 start_fake no-uidl "$T/m1" "$T/m2" || exit 1

@@ -10,6 +10,8 @@ P="-p $POP_PORT"
 check "empty mailbox: says so, exit 0" sh -c "$POPC $P >$T/out && grep -q 'The mailbox is empty' $T/out"
 
 send_seed
+$POPC $P >"$T/one.out" 2>&1
+check "one message: 'STAT: 1 message,' (singular)" grep -q '^STAT: 1 message, [0-9]* octets$' "$T/one.out"
 cat >"$T/m2.eml" <<'X'
 From: =?utf-8?B?TWVsZWsgw5Z6dMO8cms=?= <melek@example.com>
 To: gizem@example.com
@@ -26,7 +28,7 @@ deliver gizem@example.com "$T/m2.eml"
 $POPC $P >"$T/default.out" 2>"$T/default.err"
 rc=$?
 check "default: exit 0" test $rc -eq 0
-check "default: STAT line" has "$T/default.out" "STAT: 2 messages,"
+check "default: STAT line, plural" has "$T/default.out" "STAT: 2 messages,"
 check "default: LIST lines" sh -c "grep -q '^1 [0-9][0-9]*\$' $T/default.out && grep -q '^2 [0-9][0-9]*\$' $T/default.out"
 check "default: Turkish text decoded" has "$T/default.out" "Bu bir test mesajıdır Türkçe karakter içerir: ı, ç, ş, ü, ö, İ"
 check "default: Subject shown, Received hidden" sh -c "grep -q '^Subject: Selam' $T/default.out && ! grep -q '^Received' $T/default.out"
@@ -45,6 +47,20 @@ check "--raw: the Received: header pop_server sent" grep -q '^Received: ' "$T/ra
 $POPC $P --list >"$T/list.out"
 check "--list: a header row and two rows" test "$(wc -l <"$T/list.out")" -eq 3
 check "--list: From and Subject decoded" sh -c "grep -q '^ *2 .*Melek Öztürk.*İkinci mesaj.*07:00:00' $T/list.out"
+
+# -v on a terminal: the trace, then the decoded message (issue 11).
+if pty_run "$T/pty.out" $POPC $P -v -n 2; then
+	q=$(last_line_no "$T/pty.out" '^S: '); d=$(line_no "$T/pty.out" '^Subject: İkinci mesaj')
+	s=$(line_no "$T/pty.out" '^STAT: ')
+	check "-v on a terminal: QUIT answered before the decoded message" test -n "$q" -a -n "$d" -a "${d:-0}" -gt "${q:-0}"
+	check "-v on a terminal: STAT/LIST after the trace too" test -n "$s" -a "${s:-0}" -gt "${q:-0}"
+	check "-v on a terminal: the last trace line is QUIT's reply" sh -c "grep '^[CS]: ' $T/pty.out | tail -n 2 | head -n 1 | grep -q '^C: QUIT'"
+	check "-v on a terminal: the decoded body is there" has "$T/pty.out" "İkinci satır: şğç"
+else
+	skip "-v on a terminal: trace before the message" "python3 not installed"
+fi
+$POPC $P -v -n 2 >"$T/both.out" 2>&1
+check "-v, both streams into one file: message after QUIT's reply" sh -c "test \$(grep -n '^Subject: İkinci' $T/both.out | cut -d: -f1) -gt \$(grep -n '^S: ' $T/both.out | tail -n 1 | cut -d: -f1)"
 
 $POPC $P --top 0 -n 2 -v >"$T/top.out" 2>"$T/top.err"
 check "--top 0: sends TOP 2 0" has "$T/top.err" "C: TOP 2 0"
@@ -95,6 +111,13 @@ check_not "--delete without -o is refused" $POPC $P --delete
 check "--timeout 0 is refused" sh -c "$POPC $P --timeout 0 2>/dev/null; test \$? -eq 64"
 check "-p 99999 is refused" sh -c "$POPC -p 99999 2>/dev/null; test \$? -eq 64"
 check "nobody listening: exit EX_UNAVAILABLE" sh -c "$POPC -p 1 2>/dev/null; test \$? -eq 69"
+$POPC -p 1 2>"$T/refused.err"
+check "nobody listening: says which server to start" grep -q 'cannot connect to localhost port 1: .*; is pop_server running? start it with ./pop_server -v -p 1$' "$T/refused.err"
+check "nobody listening: one line" test "$(wc -l <"$T/refused.err")" -eq 1
+$POPC --lsit >"$T/typo.out" 2>"$T/typo.err"
+check "option typo: exit 64" test $? -eq 64
+check "option typo: the error, then 'Try --help'" sh -c "grep -q 'lsit' $T/typo.err && grep -q \"^Try 'pop_client --help'\" $T/typo.err"
+check "option typo: two lines, no usage text" sh -c "test \$(wc -l <$T/typo.err) -eq 2 && ! grep -q '^usage' $T/typo.err"
 check "unknown host: exit EX_NOHOST" sh -c "$POPC -H no-such-host.invalid 2>/dev/null; test \$? -eq 68"
 
 # A multipart message with attachments: the text, then a summary.
@@ -141,3 +164,32 @@ deliver test@example.com "$T/mp.eml"
 $POPC $P -u test >"$T/mp2.out" 2>&1
 check "multipart/alternative inside mixed: the plain part, base64 decoded" sh -c "grep -q '^Subject: Çok parçalı' $T/mp2.out && grep -q 'İkinci metin: şğı' $T/mp2.out && ! grep -q '<p>html' $T/mp2.out"
 check "multipart: the html part and the image listed" sh -c "grep -q '(no name) (text/html, 12 bytes)' $T/mp2.out && grep -q 'resİm.png (image/png, 8 bytes)' $T/mp2.out"
+
+# --list: a message without From/Date after one with them shows blanks,
+# not the previous message's (issue 10, 4).
+printf 'Subject: only a subject\n\nno from, no date\n' >"$T/nofrom.eml"
+deliver test@example.com "$T/nofrom.eml"
+$POPC $P -u test --list >"$T/list2.out"
+check "--list: the message without From/Date has blank cells" sh -c "grep 'only a subject' $T/list2.out | grep -qv 'melek\|Fri\|Mon\|Tue\|Wed\|Thu\|Sat\|Sun'"
+check "--list: the message before it keeps its From" sh -c "grep 'Çok parçalı' $T/list2.out | grep -q 'melek@example.com'"
+
+# C1 controls (issue 10, 6): raw 0x9B and U+009B (CSI) in a header, an
+# encoded word and the body reach the terminal as '?'.
+printf 'From: evil\302\233[2J@example.com\nSubject: =?utf-8?Q?a=C2=9B31mb?= \233[5m\nContent-Type: text/plain; charset=utf-8\n\nbody \302\2332J and \233H end\n' >"$T/c1.eml"
+deliver gizem@example.com "$T/c1.eml"
+$POPC $P -n 3 >"$T/c1.out" 2>&1
+check "C1: the message was shown" has "$T/c1.out" "end"
+check "C1: no 0x9B byte and no U+009B on the screen" sh -c "! LC_ALL=C grep -q \"\$(printf '\\233')\" $T/c1.out"
+check "C1: each shown as ?" sh -c "grep -q '^From: evil?\[2J@example.com' $T/c1.out && grep -q '^Subject: a?31mb ?\[5m' $T/c1.out && grep -q '^body ?2J and ?H end' $T/c1.out"
+
+# Format strings (issue 10, 4): every printf-like call in the client
+# modules has a literal format, checked by the compiler itself.
+if have "${CC:-cc}"; then
+	check "client modules: no non-literal format string (-Wformat=2 -Werror)" \
+		"${CC:-cc}" -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_DARWIN_C_SOURCE \
+		-I"$TOP/lib" -fsyntax-only -Wformat=2 -Werror \
+		"$TOP/lib/pop3_client.c" "$TOP/lib/smtp_client.c" "$TOP/lib/mime_in.c" "$TOP/lib/charset.c" \
+		"$TOP/lib/localdrop.c" "$TOP/pop_client.c" "$TOP/mail_send.c"
+else
+	skip "client modules: no non-literal format string" "no C compiler"
+fi

@@ -17,8 +17,8 @@ fake_case() {
 	sends "$what: exit $status" "$status" -p $PORT --timeout 2 -m x </dev/null
 	has "$what: says why" "$T/send.err" "$pat"
 	one_line "$what: one line" "$T/send.err"
-	if asan_build || [ ! -x /usr/bin/time ]; then
-		skip "$what: memory bounded" "no GNU time, or an ASan build"
+	if asan_build || ! gnu_time; then
+		skip "$what: memory bounded" "GNU time (-f %M) not installed, or an ASan build"
 	else
 		kib=$(peak_kib "$SEND" -p $PORT --timeout 2 -m x </dev/null)
 		[ "$kib" -lt $RSS_MAX ] && pass "$what: memory bounded ($kib KiB)" ||
@@ -46,17 +46,29 @@ sends "AUTH LOGIN when PLAIN is not offered: sent" 0 -p $PORT -u gizem -w 1234 -
 has "-v: AUTH LOGIN's 334 challenge decoded" "$T/send.err" '^S: 334 VXNlcm5hbWU6    # base64 of "Username:"$'
 has "-v: AUTH LOGIN's password line decoded" "$T/send.err" '^C: MTIzNA==    # base64 of "1234"$'
 stop_server $LAST_PID
+start_server "fake_smtp tlsonly" faketls.log "$FAKE" tlsonly || exit 0
+sends "STARTTLS but no AUTH, with -u: exit 77" 77 -p $PORT -u gizem -w 1234 -m x </dev/null
+has "STARTTLS but no AUTH: says AUTH probably comes after STARTTLS" "$T/send.err" 'offers STARTTLS but no AUTH: it probably offers AUTH only after STARTTLS'
+one_line "STARTTLS but no AUTH: one line" "$T/send.err"
+stop_server $LAST_PID
 
 # --- the network ---
 P=$(free_port)
 sends "connection refused: exit 69" 69 -p "$P" </dev/null
 has "connection refused: says so" "$T/send.err" "cannot connect to localhost port $P"
+has "connection refused: says which server to start" "$T/send.err" "is smtp_server running? start it with ./smtp_server -v -p $P\$"
 one_line "connection refused: one line" "$T/send.err"
 sends "unknown host: exit 68 (EX_NOHOST)" 68 -H no-such-host.invalid </dev/null
 has "unknown host: names it" "$T/send.err" 'cannot resolve no-such-host.invalid'
 one_line "unknown host: one line" "$T/send.err"
 
 # --- bad options: nothing is sent ---
+sends "option typo: exit 64" 64 --tx gizem@example.com
+has "option typo: getopt names it" "$T/send.err" "unrecognized option\|unknown option\|illegal option"
+has "option typo: try --help" "$T/send.err" "^Try 'mail_send --help'"
+hasnt "option typo: no usage text" "$T/send.err" '^usage:'
+n=$(wc -l <"$T/send.err" | tr -d ' ')
+[ "$n" -eq 2 ] && pass "option typo: two lines, not the whole usage" || fail "option typo: two lines, not the whole usage" "$n lines"
 sends "bad port: exit 64" 64 -p 99999
 sends "--ehlo with a space: exit 64" 64 --ehlo 'a b'
 sends "bad address: exit 64" 64 -t 'not an address'

@@ -83,6 +83,54 @@ py_msg "Bcc is not in the headers" "$(stored hidden)" "
 assert msg['To'] == 'to1@example.com, to2@example.com' and msg['Cc'] == 'cc1@example.com'
 assert msg['Bcc'] is None and b'hidden' not in raw.split(b'\n\n')[0].split(b'Received')[0] + raw.split(b'\n\n')[0].split(b'\nDate:')[1]
 "
+# Defaults and address forms (issue 10, 5): the seed's To: applies
+# whenever no -t is given; "Name <addr>" keeps the name in the header
+# and sends the bare address in the envelope; commas separate mailboxes.
+rm -f "$T"/md/gizem/new/* # stored gizem: this run's message only
+sends "-c without -t: sent" 0 -p $P -c cconly@example.com -m cc-only
+py_msg "-c without -t: the seed's To: got it too" "$(stored gizem)" "
+assert msg['To'] == 'gizem@example.com' and msg['Cc'] == 'cconly@example.com', (msg['To'], msg['Cc'])
+assert msg.get_content() == 'cc-only\n'"
+[ -n "$(stored cconly)" ] && pass "-c without -t: the Cc got it" || fail "-c without -t: the Cc got it"
+rm -f "$T"/md/gizem/new/*
+sends "--bcc without -t: sent" 0 -p $P --bcc bcconly@example.com -m bcc-only
+py_msg "--bcc without -t: the seed's To: got it too" "$(stored gizem)" "
+assert msg['To'] == 'gizem@example.com' and msg.get_content() == 'bcc-only\n'"
+[ -n "$(stored bcconly)" ] && pass "--bcc without -t: the Bcc got it" || fail "--bcc without -t: the Bcc got it"
+rm -f "$T"/md/gizem/new/*
+sends "display name: sent" 0 -p $P -t 'Gizem Şentürk <gizem@example.com>' \
+	-c '"Veli, Ali" <ali@example.com>' -f 'Melek Öğretmen <melek@example.com>' -m named -v
+has "display name: the envelope has the bare address" "$T/send.err" '^C: RCPT TO:<gizem@example.com>$'
+has "display name: MAIL FROM the bare address" "$T/send.err" '^C: MAIL FROM:<melek@example.com>'
+has "display name: RFC 2047 word in To:" "$T/send.err" '^C: To: =?UTF-8?B?R2l6ZW0gxZ5lbnTDvHJr?= <gizem@example.com>$'
+py_msg "display name: the header keeps the names" "$(stored gizem)" "
+assert msg['To'] == 'Gizem Şentürk <gizem@example.com>', msg['To']
+assert msg['To'].addresses[0].display_name == 'Gizem Şentürk'
+assert msg['Cc'].addresses[0].display_name == 'Veli, Ali' and msg['Cc'].addresses[0].addr_spec == 'ali@example.com'
+assert msg['From'].addresses[0].display_name == 'Melek Öğretmen'
+assert b'Return-Path: <melek@example.com>' in raw"
+[ -n "$(stored ali)" ] && pass "display name: a quoted comma is part of the name" || fail "display name: a quoted comma is part of the name"
+sends "-t 'a@x,b@x': sent" 0 -p $P -t 'comma1@example.com,comma2@example.com' -t 'comma3@example.com , Dört <comma4@example.com>' -m commas
+n=0; for b in comma1 comma2 comma3 comma4; do [ -n "$(stored $b)" ] && n=$((n + 1)); done
+[ $n -eq 4 ] && pass "-t 'a@x,b@x': split into separate recipients" || fail "-t 'a@x,b@x': split into separate recipients" "$n of 4"
+[ ! -e "$T/md/comma1@example.com,comma2" ] && pass "-t 'a@x,b@x': no mailbox named after the whole list" || fail "-t 'a@x,b@x': no mailbox named after the whole list"
+py_msg "-t 'a@x,b@x': To: lists each" "$(stored comma1)" "
+assert [a.addr_spec for a in msg['To'].addresses] == ['comma1@example.com', 'comma2@example.com', 'comma3@example.com', 'comma4@example.com'], msg['To']"
+sends "-t 'a@x,,b@x': an empty address refused" 64 -p $P -t 'comma1@example.com,,comma2@example.com' -m x
+sends "-t 'Name <a@x': a missing '>' refused" 64 -p $P -t 'Ali <ali@example.com' -m x
+sends "-t with a line break in the name: refused" 64 -p $P -t "$(printf 'Ali\r\nBcc: x@y <ali@example.com>')" -m x
+
+# -v on a terminal: the outcome after the dialogue (issue 11).
+if have_py; then
+	pty_run "$T/pty.out" "$SEND" -p $P -v -m pty
+	q=$(line_no "$T/pty.out" '^S: 221'); e=$(line_no "$T/pty.out" '^Email sent successfully\.$')
+	[ -n "$q" ] && [ -n "$e" ] && [ "$e" -gt "$q" ] && pass "-v on a terminal: 'Email sent successfully.' after S: 221" ||
+		fail "-v on a terminal: 'Email sent successfully.' after S: 221" "lines $e and $q"
+	pty_run "$T/pty2.out" "$SEND" -p $P -v -t gizem@example.com -t nobody@other.test -m pty
+else
+	skip "-v on a terminal: outcome after the dialogue" "python3 not installed"
+fi
+
 sends "--header lines added" 0 -p $P -t hdr@example.com -m x --header 'X-Lab: ders 4' --header 'Reply-To: hoca@example.com'
 py_msg "--header lines stored" "$(stored hdr)" "assert msg['X-Lab'] == 'ders 4' and msg['Reply-To'] == 'hoca@example.com'"
 printf 'X-Raw: kept\nSubject: prepared\n\nraw body\n.\n' >"$T/raw.eml"
@@ -99,6 +147,12 @@ has "partial refusal: says how many got it" "$T/send.out" '^Email sent to 1 of 2
 [ "$(count_files "$T/md2/gizem/new")" -eq 1 ] && pass "partial refusal: the accepted one got it" || fail "partial refusal: the accepted one got it"
 sends "every recipient refused: exit 69" 69 -p $PORT -t a@other.test -t b@other.test -m x
 has "every recipient refused: says so" "$T/send.err" 'every recipient refused'
+if have_py; then
+	pty_run "$T/pty3.out" "$SEND" -p $PORT -v -t gizem@example.com -t bob@other.test -m x
+	q=$(line_no "$T/pty3.out" '^S: 221'); e=$(line_no "$T/pty3.out" 'recipient bob@other.test refused')
+	[ -n "$q" ] && [ -n "$e" ] && [ "$e" -gt "$q" ] && pass "-v on a terminal: a refused recipient reported after S: 221" ||
+		fail "-v on a terminal: a refused recipient reported after S: 221" "lines $e and $q"
+fi
 
 start_server "smtp_server --auth-required" smtp3.log "$TOP/smtp_server" -d "$T/md3" --auth-required || exit 0
 sends "--auth-required, no -u: exit 69" 69 -p $PORT -m x
@@ -132,8 +186,8 @@ has "EHLO refused: HELO in the dialogue" "$T/send.err" '^C: HELO '
 # --- big attachments stream; a sender killed mid-way leaves nothing ---
 start_server "smtp_server --max-size 80 MB" smtp7.log "$TOP/smtp_server" -d "$T/md7" --max-size 80000000 || exit 0
 head -c 52428800 /dev/zero >"$T/big.bin"
-if asan_build || [ ! -x /usr/bin/time ]; then
-	skip "50 MiB attachment: peak RSS under 4 MiB" "no GNU time, or an ASan build"
+if asan_build || ! gnu_time; then
+	skip "50 MiB attachment: peak RSS under 4 MiB" "GNU time (-f %M) not installed, or an ASan build"
 else
 	kib=$(peak_kib "$SEND" -p $PORT -a "$T/big.bin" -m big </dev/null)
 	[ -n "$kib" ] && [ "$kib" -lt 4096 ] && pass "50 MiB attachment: peak RSS under 4 MiB ($kib KiB)" ||

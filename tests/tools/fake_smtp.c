@@ -13,6 +13,8 @@
  *   fake_smtp five       a correct server with 5-octet replies "250\r\n"
  *   fake_smtp dropdata   takes DATA, then closes in the middle of it
  *   fake_smtp login      offers only AUTH LOGIN, and takes any password
+ *   fake_smtp tlsonly    offers STARTTLS and no AUTH (AUTH after TLS, as
+ *                        Exim does)
  *
  * "-p PORT" after the mode picks the port (0, the default: any free one).
  */
@@ -48,6 +50,8 @@ static void serve(struct conn *c, int fd, const char *mode)
 			say(fd, "250 OK\r\n");
 		} else if (str_ncase_eq(line, "EHLO", 4) && strcmp(mode, "login") == 0) {
 			say(fd, "250-fake\r\n250 AUTH LOGIN\r\n");
+		} else if (str_ncase_eq(line, "EHLO", 4) && strcmp(mode, "tlsonly") == 0) {
+			say(fd, "250-fake\r\n250-PIPELINING\r\n250 STARTTLS\r\n");
 		} else if (str_ncase_eq(line, "AUTH LOGIN", 10)) {
 			/* S: 334 "Username:"  C: user  S: 334 "Password:"  C: pass */
 			say(fd, "334 VXNlcm5hbWU6\r\n");
@@ -112,7 +116,7 @@ int main(int argc, char **argv)
 		port = (unsigned)opt_ulong("-p", argv[3], 0, 65535);
 	else if (argc != 2)
 		die(2, "usage: fake_smtp MODE [-p PORT]; MODE: endless, ehlo1000, "
-		    "nocrlf, tiny, garbage, five, dropdata or login");
+		    "nocrlf, tiny, garbage, five, dropdata, login or tlsonly");
 	if (net_listen(err, "127.0.0.1", &port, &lfd, 1) < 0)
 		die(1, "%s", err);
 	fprintf(stderr, "fake_smtp: listening on 127.0.0.1 port %u\n", port);

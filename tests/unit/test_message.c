@@ -97,6 +97,38 @@ static void test_headers(void)
 	msg_buf_free(&b);
 }
 
+/* Display names (RFC 5322 3.4, RFC 2047 5 (3)): atoms as they are, a
+ * quoted-string when needed, UTF-8 as B words under 76 columns. */
+static void test_mailbox(void)
+{
+	struct msg_buf b = { 0 };
+	const char *long_name = "Şeyma Gül Çağlayan Öztürk İnce Doğan Yıldırım "
+	                        "Kılıç Aydın Çelik Şahin";
+
+	msg_mailbox(&b, "", "a@x.test");
+	msg_mailbox(&b, "Ali Veli", "a@x.test");
+	msg_mailbox(&b, "Veli, Ali \"V\"", "a@x.test");
+	msg_buf_put(&b, "", 1);
+	CHECK_STR("bare address, atoms, quoted-string with escapes", b.p,
+	          "a@x.testAli Veli <a@x.test>\"Veli, Ali \\\"V\\\"\" <a@x.test>");
+	msg_buf_free(&b);
+	msg_mailbox(&b, "Gizem Şentürk", "g@x.test");
+	msg_buf_put(&b, "", 1);
+	CHECK_STR("UTF-8 name: one B word", b.p,
+	          "=?UTF-8?B?R2l6ZW0gxZ5lbnTDvHJr?= <g@x.test>");
+	msg_buf_free(&b);
+	msg_mailbox(&b, long_name, "g@x.test");
+	msg_buf_put(&b, "", 1);
+	bool short_words = true;
+	for (char *w = strtok(b.p, " "); w; w = strtok(NULL, " "))
+		short_words &= strlen(w) <= MSG_WORD_MAX;
+	CHECK("long UTF-8 name: several words, each at most 75", short_words);
+	msg_buf_free(&b);
+	CHECK("a line break in a name: refused",
+	      msg_mailbox(&b, "A\r\nBcc: x@y", "a@x.test") < 0 && b.len == 0);
+	msg_buf_free(&b);
+}
+
 static void test_qp(void)
 {
 	struct msg_buf b = { 0 };
@@ -234,6 +266,7 @@ static void test_mime_out(void)
 
 int main(void)
 {
+	test_mailbox();
 	test_headers();
 	test_qp();
 	test_attachment_bits();

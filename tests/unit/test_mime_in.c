@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 
+#include "charset.h"
 #include "check.h"
 #include "mime_in.h"
 
@@ -156,6 +157,73 @@ static void test_multipart(void)
 	           "  a.png (image/png, 4 bytes)\n");
 }
 
+/* C1 controls (issue 10, 6): raw 0x80-0x9F and U+0080-U+009F in UTF-8
+ * (CSI is 0x9B / U+009B) reach the terminal as '?', like C0 ones. */
+static void test_c1(void)
+{
+	char out[256];
+	unsigned char latin[] = { 'a', 0x9B, '3', '1', 'm', 0xE7, 0 };
+
+	mime_decode_words("red\xc2\x9b" "31m \x9b" "2J end", out, sizeof out);
+	CHECK_STR("C1 in a raw header: U+009B and raw 0x9B shown as ?", out,
+	          "red?31m ?2J end");
+	mime_decode_words("=?utf-8?Q?a=C2=9B31m_b=9Bc?=", out, sizeof out);
+	CHECK_STR("C1 in a Q encoded word (UTF-8 and raw)", out, "a?31m b?c");
+	mime_decode_words("=?utf-8?B?wpsyShs=?=", out, sizeof out);
+	CHECK_STR("C1 and ESC in a B encoded word", out, "?2J?");
+	mime_decode_words("=?iso-8859-1?Q?=9B1m=E7?=", out, sizeof out);
+	CHECK_STR("C1 in an ISO-8859-1 word", out, "?1mç");
+	charset_to_utf8("iso-8859-9", latin, strlen((char *)latin), out, sizeof out);
+	CHECK_STR("C1 in ISO-8859-9 text", out, "a?31mç");
+	mime_decode_words("ok \xc3\xa7 \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80"
+	                  " \xf0\x9f\x98\x80", out, sizeof out);
+	CHECK_STR("valid UTF-8 kept, overlong/surrogate/too big shown as ?",
+	          out, "ok ç ?? ??? ???? \xf0\x9f\x98\x80");
+	check_show("C1 in an 8-bit body, UTF-8 and raw",
+	           "Subject: x\n\nab\xc2\x9b" "31mcd\x9b" "2Jef \xc5\x9f\n", 0,
+	           "Subject: x\n\nab?31mcd?2Jef ş\n");
+	check_show("C1 in a base64 body (U+009B)",
+	           "Content-Transfer-Encoding: base64\n\nYcKbMzFtYg==\n", 0,
+	           "\na?31mb");
+	check_show("C1 in a quoted-printable body",
+	           "Content-Transfer-Encoding: quoted-printable\n\n"
+	           "a=C2=9B=9Bb=C5=9F\n", 0, "\na??bş\n");
+	check_show("a UTF-8 character cut between two pieces stays whole",
+	           "Subject: x\n\nabcdefghi\xc5\x9fjklmnopq\xe2\x82\xacrstuvwx\n", 5,
+	           "Subject: x\n\nabcdefghişjklmnopq€rstuvwx\n");
+	check_show("base64 cuts a UTF-8 character between quads: whole",
+	           "Content-Transfer-Encoding: base64\n\nYcWf\nYg==\n", 0,
+	           "\naşb");
+	check_show("a UTF-8 character cut by the end of the text: ?",
+	           "Subject: x\n\nab\xc5", 0, "Subject: x\n\nab?\n");
+}
+
+/* --list reads one message after another with one mime_in: a message
+ * without From/Date must not show the previous message's (issue 10, 4). */
+static void test_reset(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct mime_in *m = malloc(sizeof *m);
+	const char *first[] = { "From: a@x", "Date: Mon, 1 Jan 2024", "Subject: s1",
+		                "" };
+
+	mime_in_init(m, out);
+	for (size_t i = 0; i < 4; i++)
+		mime_in_line(m, first[i], strlen(first[i]), true);
+	mime_in_finish(m);
+	mime_in_init(m, out);
+	mime_in_line(m, "X-Only: this", 12, true);
+	mime_in_line(m, "", 0, true);
+	mime_in_finish(m);
+	CHECK("next message without From/Subject/Date: all empty",
+	      m->from[0] == '\0' && m->subject[0] == '\0' && m->date[0] == '\0');
+	fclose(out);
+	free(buf);
+	free(m);
+}
+
 static void test_hostile(void)
 {
 	char *big = malloc(200000), *got;
@@ -183,6 +251,8 @@ int main(void)
 	test_words();
 	test_plain();
 	test_multipart();
+	test_c1();
+	test_reset();
 	test_hostile();
 	return CHECK_DONE();
 }

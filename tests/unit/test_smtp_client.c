@@ -105,7 +105,8 @@ static void test_ehlo(void)
 	CHECK("EHLO: SIZE 1000", c.max_size == 1000 && (c.ext & SMTP_EXT_SIZE));
 	CHECK("EHLO: all extensions seen",
 	      c.ext == (SMTP_EXT_SIZE | SMTP_EXT_8BITMIME | SMTP_EXT_PIPELINING |
-	                SMTP_EXT_SMTPUTF8 | SMTP_EXT_AUTH_PLAIN | SMTP_EXT_AUTH_LOGIN));
+	                SMTP_EXT_SMTPUTF8 | SMTP_EXT_AUTH | SMTP_EXT_AUTH_PLAIN |
+	                SMTP_EXT_AUTH_LOGIN));
 	CHECK_STR("EHLO sent", sent(&c, &p), "EHLO client.test\r\n");
 
 	open_peer(&c, &p, GREETING "502 5.5.1 no EHLO\r\n250 mx.test\r\n", &rc);
@@ -116,6 +117,27 @@ static void test_ehlo(void)
 	open_peer(&c, &p, GREETING "250-mx\r\n250 \r\n", &rc);
 	CHECK("EHLO with an empty last line (smtp-sink)",
 	      smtp_hello(&c, "h") == SMTP_OK);
+	sent(&c, &p);
+
+	/* A bare "AUTH" after a line whose bytes still sit in the buffer:
+	 * nothing may be read past the line's end (issue 10, 4). */
+	open_peer(&c, &p, GREETING "250-mx\r\n250-XXXXX PLAIN\r\n250 AUTH\r\n",
+	          &rc);
+	CHECK("bare AUTH: accepted", smtp_hello(&c, "h") == SMTP_OK);
+	CHECK("bare AUTH: no mechanism taken from the line before",
+	      c.ext == SMTP_EXT_AUTH);
+	sent(&c, &p);
+	open_peer(&c, &p, GREETING "250-mx\r\n250-SIZE\r\n250-AUTH=LOGIN\r\n"
+	          "250 auth  cram-md5   plain\r\n", &rc);
+	CHECK("old AUTH=LOGIN, lower case, runs of spaces, bare SIZE",
+	      smtp_hello(&c, "h") == SMTP_OK && c.max_size == 0 &&
+	      c.ext == (SMTP_EXT_SIZE | SMTP_EXT_AUTH | SMTP_EXT_AUTH_LOGIN |
+	                SMTP_EXT_AUTH_PLAIN));
+	sent(&c, &p);
+	open_peer(&c, &p, GREETING "250-mx\r\n250-SIZEX 5\r\n250 AUTHX PLAIN\r\n",
+	          &rc);
+	CHECK("keywords match whole: SIZEX and AUTHX are not SIZE and AUTH",
+	      smtp_hello(&c, "h") == SMTP_OK && c.ext == 0);
 	sent(&c, &p);
 
 	open_peer(&c, &p, "554 5.3.2 go away\r\n", &rc);
@@ -267,6 +289,22 @@ static void test_auth(void)
 	open_peer(&c, &p, GREETING "250 mx\r\n", &rc);
 	smtp_hello(&c, "h");
 	CHECK("no AUTH offered: auth error", smtp_auth(&c, "a", "b") == SMTP_ERR_AUTH);
+	CHECK("no AUTH offered: says so", strstr(smtp_error(&c), "offers no AUTH"));
+	sent(&c, &p);
+
+	open_peer(&c, &p, GREETING "250-mx\r\n250 STARTTLS\r\n", &rc);
+	smtp_hello(&c, "h");
+	CHECK("STARTTLS, no AUTH: auth error, nothing sent",
+	      smtp_auth(&c, "a", "b") == SMTP_ERR_AUTH);
+	CHECK("STARTTLS, no AUTH: says AUTH probably comes after STARTTLS",
+	      strstr(smtp_error(&c), "only after STARTTLS") != NULL);
+	CHECK_STR("STARTTLS, no AUTH: only EHLO sent", sent(&c, &p), "EHLO h\r\n");
+
+	open_peer(&c, &p, GREETING "250-mx\r\n250 AUTH CRAM-MD5\r\n", &rc);
+	smtp_hello(&c, "h");
+	CHECK("AUTH CRAM-MD5 only: neither PLAIN nor LOGIN",
+	      smtp_auth(&c, "a", "b") == SMTP_ERR_AUTH &&
+	      strstr(smtp_error(&c), "neither AUTH PLAIN nor AUTH LOGIN"));
 	sent(&c, &p);
 }
 
