@@ -45,6 +45,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+# the capture file is named from where the user is, not from the repo
+case $CAPTURE in ''|/*) ;; *) CAPTURE=$(pwd)/$CAPTURE ;; esac
 cd "$TOP" || exit $EX_SOFTWARE
 missing=$(missing_programs smtp_server pop_server mail_send pop_client)
 if [ -n "$missing" ]; then
