@@ -71,7 +71,7 @@ if [ -n "$CAPTURE" ]; then
 		err "the same port twice ($A_PORT $B_PORT $POP_PORT): run it again"
 		exit $EX_UNAVAILABLE
 	fi
-	[ -z "$TAKEN" ] || echo "$PROG: port$TAKEN taken (is the lab running?): using free ports"
+	[ -z "$TAKEN" ] || echo "$PROG: taken (is the lab running?):$TAKEN; using free ports instead"
 	echo "$PROG: A on port $A_PORT, B on $B_PORT, POP3 on $POP_PORT"
 	exec sh "$TOP/scripts/capture.sh" -o "$CAPTURE" --smtp-port "$A_PORT" \
 		--smtp-port "$B_PORT" --pop-port "$POP_PORT" -- \
