@@ -51,7 +51,11 @@ Examples:
 
 Open the file in Wireshark:  wireshark lab.pcap   (or File > Open).  The
 ports are not the usual 25 and 110, so first: Analyze > Decode As... >
-TCP port 1025 as SMTP, TCP port 1110 as POP.  Then type a display filter:
+TCP port 1025 as SMTP, TCP port 1110 as POP (or, in one line:
+wireshark -r lab.pcap -d tcp.port==1025,smtp -d tcp.port==1110,pop; add
+-o smtp.decryption:TRUE to see AUTH's user and password decoded, the
+preference Protocols > SMTP > Decode Base64 encoded AUTH parameters).
+Then type a display filter:
   smtp                only the SMTP lines     pop   only the POP3 lines
   tcp.port == 1025    all of port 1025's packets, handshake included
   tcp.stream eq N     one connection (right click > Follow > TCP Stream)

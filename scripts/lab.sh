@@ -28,7 +28,9 @@ usage: scripts/lab.sh [--smtp-port N] [--pop-port N] [--maildir DIR]
 
 Open smtp_server, pop_server and a client shell, each in its own terminal
 window (or tmux pane when there is no display), on the same ports and
-Maildir; the client shell lists the commands to type.
+Maildir; the client shell lists the commands to type.  The servers run as
+the domain example.com's (-n mail.example -U users.txt --domain
+example.com): unknown users get 550 5.1.1, other domains 550 5.7.1.
 
       --smtp-port N    smtp_server's port (default 1025)
       --pop-port N     pop_server's port (default 1110)
@@ -208,8 +210,8 @@ pick_mode() {
 	fi
 	command -v tmux >/dev/null 2>&1 && { MODE=tmux; return 0; }
 	err "no display and no tmux: open three terminals and run, in $TOP:"
-	err "  ./smtp_server -v -p $SMTP_PORT -d $MAILDIR"
-	err "  ./pop_server -v -p $POP_PORT -d $MAILDIR"
+	err "  ./smtp_server -v -p $SMTP_PORT -d $MAILDIR -n mail.example -U users.txt --domain example.com"
+	err "  ./pop_server -v -p $POP_PORT -d $MAILDIR -U users.txt"
 	err "  ./mail_send -v -p $SMTP_PORT; ./pop_client -v -p $POP_PORT"
 	exit $EX_UNAVAILABLE
 }
