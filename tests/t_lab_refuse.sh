@@ -32,7 +32,7 @@ check_not "mail_send to nobody@example.com does not say sent" grep -q 'sent succ
 "$TOP/mail_send" -p "$PORT1" -t x@gmail.com -m hi >"$T/gmail.out" 2>&1
 check "mail_send to x@gmail.com fails (69)" test $? -eq 69
 check "x@gmail.com is refused with 550 5.7.1" grep -q '550 5\.7\.1' "$T/gmail.out"
-check "nothing was stored for nobody or x" test ! -e "$T/md/nobody" -a ! -e "$T/md/x"
+check "nothing was stored for nobody or x" sh -c "[ ! -e '$T/md/nobody' ] && [ ! -e '$T/md/x' ]"
 "$TOP/mail_send" -p "$PORT1" -m hi >"$T/gizem.out" 2>&1
 check "mail to gizem@example.com still arrives" wait_count "$T/md/gizem/new" 1
 check "the greeting names mail.example" sh -c "printf 'S: 220 mail.example *\nC: QUIT\nS: 221 *\n' \
