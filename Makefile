@@ -63,9 +63,13 @@ demo: all
 journey: all
 	@sh scripts/journey.sh
 
+# The programs, their man pages (man/*.1) and the lab's overview (mailab.7).
+MANDIR  ?= $(PREFIX)/share/man
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	cp $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	cp man/*.7 $(DESTDIR)$(MANDIR)/man7/
 
 clean:
 	rm -f $(PROGS) $(LIB_OBJ) lib/libmailab.a $(UNIT) $(TOOLS) tests/shim/*.so

@@ -8,7 +8,10 @@
 #
 # Capture filter: the two lab ports only.  The ports are not SMTP's 25 and
 # POP3's 110, so reading back uses "Decode As" (-d tcp.port==1025,smtp
-# -d tcp.port==1110,pop).  Capturing needs root or the wireshark group.
+# -d tcp.port==1110,pop).  Capturing needs root or the wireshark group;
+# under sudo the file is given to the user who ran sudo.  --demo runs on
+# the lab's ports when they are free, else on free ones (the lab may be
+# running); a port given with --smtp-port/--pop-port is used or refused.
 PROG=capture.sh
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/common.sh
@@ -29,15 +32,17 @@ the packet list: handshake, C:/S: lines, clear-text moments.
                       repeatable, e.g. for two servers relaying
       --pop-port N    POP3 port to capture and decode (default 1110);
                       repeatable
-      --demo          capture one run of scripts/demo.sh on these ports
+      --demo          capture one run of scripts/demo.sh: on these ports
+                      if given, else on 1025/1110 if free, else free ports
   -- COMMAND...       capture while COMMAND runs (without it, and without
                       --demo: until Ctrl-C, while you use the lab)
   -r, --read FILE     do not capture: print the packet list of FILE
       --tcpdump       capture with tcpdump even when tshark is installed
   -h, --help          this text
 
-Capturing needs root or the wireshark group:  sudo scripts/capture.sh,
-or once  sudo usermod -aG wireshark \$USER  (Debian/Ubuntu: also
+Capturing needs root or the wireshark group:  sudo scripts/capture.sh
+(the file then belongs to you, not root), or once
+sudo usermod -aG wireshark \$USER  (Debian/Ubuntu: also
 sudo dpkg-reconfigure wireshark-common, answer Yes), then log in again.
 
 Examples:
@@ -46,12 +51,18 @@ Examples:
 
 Open the file in Wireshark:  wireshark lab.pcap   (or File > Open).  The
 ports are not the usual 25 and 110, so first: Analyze > Decode As... >
-TCP port 1025 as SMTP, TCP port 1110 as POP.  Then type a display filter:
+TCP port 1025 as SMTP, TCP port 1110 as POP (or, in one line:
+wireshark -r lab.pcap -d tcp.port==1025,smtp -d tcp.port==1110,pop; add
+-o smtp.decryption:TRUE to see AUTH's user and password decoded, the
+preference Protocols > SMTP > Decode Base64 encoded AUTH parameters).
+Then type a display filter:
   smtp                only the SMTP lines     pop   only the POP3 lines
   tcp.port == 1025    all of port 1025's packets, handshake included
   tcp.stream eq N     one connection (right click > Follow > TCP Stream)
 The same list in a terminal:
   tshark -r lab.pcap -d tcp.port==1025,smtp -d tcp.port==1110,pop
+In the list, Length is the whole frame (Wireshark's Length column) and
+Len the TCP payload, the protocol bytes (Wireshark's Len=).
 EOF
 }
 
@@ -62,6 +73,39 @@ POP_PORTS=
 MODE='wait'
 READ=
 FORCE_TCPDUMP=false
+SMTP_GIVEN=false
+POP_GIVEN=false
+
+# demo_ports: the ports for --demo.  A port given is used as is, but a
+# taken one is refused here, with its holder, before anything is
+# captured; else 1025 and 1110 when free (the handout's), else free ports,
+# so that the demo runs while the lab holds 1025 and 1110.
+demo_ports() {
+	missing=$(missing_programs smtp_server pop_server mail_send pop_client)
+	if [ -n "$missing" ]; then
+		err "not built yet: $missing(run make)"
+		exit $EX_UNAVAILABLE
+	fi
+	P=$(mktemp -d "${TMPDIR:-/tmp}/mailab-ports.XXXXXX") || exit $EX_SOFTWARE
+	for kind in SMTP POP; do
+		if [ $kind = SMTP ]; then want=${SMTP_PORTS%% *} given=$SMTP_GIVEN def=1025
+		else want=${POP_PORTS%% *} given=$POP_GIVEN def=1110; fi
+		$given || want=$def
+		got=$(pick_port "$want" "$P")
+		if [ -z "$got" ]; then
+			rm -rf "$P"; err "no server could listen on loopback"; exit $EX_UNAVAILABLE
+		elif [ "$got" != "$want" ] && $given; then
+			rm -rf "$P"
+			err "cannot run the demo on port $want: it is taken; nothing was captured"
+			port_taken_hint "$want"
+			exit $EX_UNAVAILABLE
+		elif [ "$got" != "$want" ]; then
+			echo "$PROG: port $want is taken (is the lab running?): the demo uses port $got"
+		fi
+		if [ $kind = SMTP ]; then SMTP_PORTS=$got; else POP_PORTS=$got; fi
+	done
+	rm -rf "$P"
+}
 
 # need_arg N: an option's value is missing when fewer than 2 words are left.
 need_arg() { [ "$1" -ge 2 ] || { usage >&2; exit $EX_USAGE; }; }
@@ -70,8 +114,8 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	-o|--output) need_arg $#; OUT=$2; shift ;;
 	-i|--interface) need_arg $#; IFACE=$2; shift ;;
-	--smtp-port) need_arg $#; SMTP_PORTS="$SMTP_PORTS $2"; shift ;;
-	--pop-port) need_arg $#; POP_PORTS="$POP_PORTS $2"; shift ;;
+	--smtp-port) need_arg $#; SMTP_PORTS="$SMTP_PORTS $2"; SMTP_GIVEN=true; shift ;;
+	--pop-port) need_arg $#; POP_PORTS="$POP_PORTS $2"; POP_GIVEN=true; shift ;;
 	-r|--read) need_arg $#; READ=$2; shift ;;
 	--demo) MODE=demo ;;
 	--tcpdump) FORCE_TCPDUMP=true ;;
@@ -82,17 +126,18 @@ while [ $# -gt 0 ]; do
 	shift
 done
 SMTP_PORTS=${SMTP_PORTS# }
-SMTP_PORTS=${SMTP_PORTS:-1025}
 POP_PORTS=${POP_PORTS# }
+SMTP_PORTS=${SMTP_PORTS:-1025}
 POP_PORTS=${POP_PORTS:-1110}
-DECODE=''
-FILTER=''
 for p in $SMTP_PORTS $POP_PORTS; do
 	case $p in
 	''|*[!0-9]*) err "not a port number: $p"; exit $EX_USAGE ;;
 	esac
-	FILTER="$FILTER${FILTER:+ or }tcp port $p"
 done
+[ "$MODE" = demo ] && [ -z "$READ" ] && demo_ports
+DECODE=''
+FILTER=''
+for p in $SMTP_PORTS $POP_PORTS; do FILTER="$FILTER${FILTER:+ or }tcp port $p"; done
 for p in $SMTP_PORTS; do DECODE="$DECODE -d tcp.port==$p,smtp"; done
 for p in $POP_PORTS; do DECODE="$DECODE -d tcp.port==$p,pop"; done
 [ "$MODE" = command ] && [ $# -eq 0 ] && { err "-- needs a command"; exit $EX_USAGE; }
@@ -196,12 +241,23 @@ capture_run() {
 # ---- printing the packet list ----
 
 # packet_fields FILE: one tab-separated line per packet, read by tshark:
-# number, stream, ports, TCP flags (hex), payload length, payload (hex).
+# number, stream, ports, TCP flags (hex), frame length, payload length,
+# payload (hex).
 packet_fields() {
 	# shellcheck disable=SC2086 # DECODE is several words on purpose
 	tshark -r "$1" $DECODE -T fields -e frame.number -e tcp.stream \
-		-e tcp.srcport -e tcp.dstport -e tcp.flags -e tcp.len \
-		-e tcp.payload 2>/dev/null
+		-e tcp.srcport -e tcp.dstport -e tcp.flags -e frame.len \
+		-e tcp.len -e tcp.payload 2>/dev/null
+}
+
+# packet_count FILE: how many packets FILE holds (0 if none or no file).
+packet_count() {
+	n=0
+	if [ -s "$1" ]; then
+		if have_tshark; then n=$(tshark -r "$1" 2>/dev/null | wc -l)
+		else n=$(tcpdump -nn -r "$1" 2>/dev/null | wc -l); fi
+	fi
+	echo $((n + 0))
 }
 
 # packet_list FILE: the slides' view of FILE (see list_awk below).
@@ -228,7 +284,7 @@ BEGIN {
 	for (i = 1; i < 256; i++) chr[i] = sprintf("%c", i)
 	n = split(smtp, p, " "); for (i = 1; i <= n; i++) kind[p[i]] = "SMTP"
 	n = split(pop, p, " "); for (i = 1; i <= n; i++) kind[p[i]] = "POP3"
-	printf "%5s  %-6s %-26s %-8s %5s\n", "No.", "stream", "direction", "flags", "len"
+	printf "%5s  %-6s %-26s %-8s %6s %5s\n", "No.", "stream", "direction", "flags", "Length", "Len"
 }
 function hexval(h,   i, v) {
 	v = 0; h = tolower(h)
@@ -375,11 +431,11 @@ function handshake(st, fl, toserver) {
 	fl = flags($5)
 	dir = toserver ? "client " cport " -> " proto[st] " " sport : proto[st] " " sport " -> client " cport
 	n = handshake(st, fl, toserver)
-	if ($6 == 0 && n == "") { pureacks++; next }
-	printf "%5d  %-6s %-26s %-8s %5d  %s\n", $1, st, dir, fl, $6, n
-	if ($6 == 0) next
+	if ($7 == 0 && n == "") { pureacks++; next }
+	printf "%5d  %-6s %-26s %-8s %6d %5d%s\n", $1, st, dir, fl, $6, $7, n == "" ? "" : "  " n
+	if ($7 == 0) next
 	key = st SUBSEP toserver
-	buf[key] = buf[key] bytes($7)
+	buf[key] = buf[key] bytes($8)
 	while ((i = index(buf[key], "\n")) > 0) {
 		line = substr(buf[key], 1, i - 1); sub(/\r$/, "", line)
 		buf[key] = substr(buf[key], i + 1)
@@ -388,6 +444,7 @@ function handshake(st, fl, toserver) {
 }
 END {
 	printf "(%d packets with only an ACK, no data, are not listed)\n", pureacks
+	print "(Length: the whole frame, Wireshark's Length column; Len: the TCP payload, its Len=)"
 	if (other) printf "(%d packets on other ports: give --smtp-port and --pop-port)\n", other
 	printf "\nWhat anyone who can capture this traffic has read:\n"
 	for (i = 1; i <= nsaid; i++) printf "  %s\n", said[i]
@@ -405,15 +462,28 @@ if [ -n "$READ" ]; then
 fi
 capture_run "$@"
 rc=$?
-if [ -s "$OUT" ]; then
-	echo
-	packet_list "$OUT"
-	echo
-	echo "Saved in $OUT.  Open it in Wireshark (wireshark $OUT), Decode As"
-	echo "TCP port $SMTP_PORTS as SMTP and $POP_PORTS as POP, filter: smtp, pop,"
-	echo "tcp.port == N or tcp.stream eq N.  More: scripts/capture.sh -h"
-else
-	err "nothing was captured into $OUT"
+give_to_sudo_user "$OUT" || err "could not give $OUT to $SUDO_USER (chown failed)"
+count=$(packet_count "$OUT")
+if [ "$count" -eq 0 ]; then
+	rm -f "$OUT"
+	why=
+	[ $rc -eq 0 ] || why=" (the captured command exited with status $rc)"
+	err "nothing was captured$why: no file written"
 	[ $rc -eq 0 ] && rc=1
+	exit $rc
 fi
-exit $rc
+echo
+packet_list "$OUT"
+echo
+if [ $rc -ne 0 ]; then
+	# The packets may show why it failed, but this is not the lab's run.
+	echo "FAILED: the captured command exited with status $rc; its $count packets"
+	echo "are in $OUT, for finding out why (the list above)."
+	exit $rc
+fi
+echo "Saved $count packets in $OUT.  Open it in Wireshark (wireshark $OUT),"
+echo "Decode As TCP port $SMTP_PORTS as SMTP and $POP_PORTS as POP, filter: smtp, pop,"
+echo "tcp.port == N or tcp.stream eq N.  Or start Wireshark on it in one line:"
+echo "  wireshark -r $OUT$DECODE"
+echo "More: scripts/capture.sh -h"
+exit 0

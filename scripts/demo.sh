@@ -78,10 +78,10 @@ fail() {
 # start_servers: both servers on loopback, one Maildir in the temp dir.
 start_servers() {
 	server_start "$W/smtp.log" ./smtp_server -p "$SMTP_PORT" -d "$W/maildir" -n mail.example \
-		|| fail "smtp_server did not start" "$W/smtp.log"
+		|| { if_port_taken "$SMTP_PORT" "$W/smtp.log"; fail "smtp_server did not start" "$W/smtp.log"; }
 	SMTP_PORT=$SERVER_PORT
 	server_start "$W/pop.log" ./pop_server -p "$POP_PORT" -d "$W/maildir" -U "$TOP/users.txt" \
-		|| fail "pop_server did not start" "$W/pop.log"
+		|| { if_port_taken "$POP_PORT" "$W/pop.log"; fail "pop_server did not start" "$W/pop.log"; }
 	POP_PORT=$SERVER_PORT
 	echo "mailab demo: one mail from melek to gizem"
 	echo "  smtp_server listens on 127.0.0.1 port $SMTP_PORT (SMTP)"

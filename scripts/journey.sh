@@ -25,6 +25,7 @@ One mail from melek@a.example to gizem@b.example:
       --capture [F]   record the whole journey with scripts/capture.sh
                       into F (default journey.pcap; needs root or the
                       wireshark group), on ports 1025, 2525 and 1110
+                      when they are free, else on free ports
   -h, --help          this text
 EOF
 }
@@ -44,6 +45,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+# the capture file is named from where the user is, not from the repo
+case $CAPTURE in ''|/*) ;; *) CAPTURE=$(pwd)/$CAPTURE ;; esac
 cd "$TOP" || exit $EX_SOFTWARE
 missing=$(missing_programs smtp_server pop_server mail_send pop_client)
 if [ -n "$missing" ]; then
@@ -51,11 +54,28 @@ if [ -n "$missing" ]; then
 	exit $EX_UNAVAILABLE
 fi
 
-# With --capture: run this same script under capture.sh on fixed ports.
+# With --capture: run this same script under capture.sh, on the ports
+# given, else on 1025, 2525 and 1110 when they are free (the handout's),
+# else on free ones: the journey must work while the lab runs.
 if [ -n "$CAPTURE" ]; then
-	exec sh "$TOP/scripts/capture.sh" -o "$CAPTURE" --smtp-port 1025 \
-		--smtp-port 2525 --pop-port 1110 -- \
-		sh "$TOP/scripts/journey.sh" --a-port 1025 --b-port 2525 --pop-port 1110
+	P=$(mktemp -d "${TMPDIR:-/tmp}/mailab-ports.XXXXXX") || exit $EX_SOFTWARE
+	TAKEN=
+	[ "$A_PORT" != 0 ] || { A_PORT=$(pick_port 1025 "$P"); [ "$A_PORT" = 1025 ] || TAKEN="$TAKEN 1025"; }
+	[ "$B_PORT" != 0 ] || { B_PORT=$(pick_port 2525 "$P"); [ "$B_PORT" = 2525 ] || TAKEN="$TAKEN 2525"; }
+	[ "$POP_PORT" != 0 ] || { POP_PORT=$(pick_port 1110 "$P"); [ "$POP_PORT" = 1110 ] || TAKEN="$TAKEN 1110"; }
+	rm -rf "$P"
+	case " $A_PORT $B_PORT $POP_PORT " in
+	*"  "*) err "could not find free ports (is pop_server built?)"; exit $EX_UNAVAILABLE ;;
+	esac
+	if [ "$A_PORT" = "$B_PORT" ] || [ "$B_PORT" = "$POP_PORT" ] || [ "$A_PORT" = "$POP_PORT" ]; then
+		err "the same port twice ($A_PORT $B_PORT $POP_PORT): run it again"
+		exit $EX_UNAVAILABLE
+	fi
+	[ -z "$TAKEN" ] || echo "$PROG: taken (is the lab running?):$TAKEN; using free ports instead"
+	echo "$PROG: A on port $A_PORT, B on $B_PORT, POP3 on $POP_PORT"
+	exec sh "$TOP/scripts/capture.sh" -o "$CAPTURE" --smtp-port "$A_PORT" \
+		--smtp-port "$B_PORT" --pop-port "$POP_PORT" -- \
+		sh "$TOP/scripts/journey.sh" --a-port "$A_PORT" --b-port "$B_PORT" --pop-port "$POP_PORT"
 fi
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/mailab-journey.XXXXXX") || exit $EX_SOFTWARE
@@ -77,14 +97,15 @@ fail() {
 # The two servers: B first, so that A knows where to relay.
 start_servers() {
 	server_start "$W/b.log" ./smtp_server -v -p "$B_PORT" -d "$W/b" -n b.example \
-		--domain b.example || fail "B (smtp_server) did not start" "$W/b.log"
+		--domain b.example || { if_port_taken "$B_PORT" "$W/b.log"
+		fail "B (smtp_server) did not start" "$W/b.log"; }
 	B_PORT=$SERVER_PORT
 	server_start "$W/pop.log" ./pop_server -p "$POP_PORT" -d "$W/b" -U "$TOP/users.txt" \
-		|| fail "B's pop_server did not start" "$W/pop.log"
+		|| { if_port_taken "$POP_PORT" "$W/pop.log"; fail "B's pop_server did not start" "$W/pop.log"; }
 	POP_PORT=$SERVER_PORT
 	server_start "$W/a.log" ./smtp_server -v -p "$A_PORT" -d "$W/a" -n a.example \
 		--domain a.example --relay "b.example=127.0.0.1:$B_PORT" --retry 2 \
-		|| fail "A (smtp_server) did not start" "$W/a.log"
+		|| { if_port_taken "$A_PORT" "$W/a.log"; fail "A (smtp_server) did not start" "$W/a.log"; }
 	A_PORT=$SERVER_PORT
 	echo "mailab journey: one mail from melek@a.example to gizem@b.example"
 	echo "  A, the sender's server:    smtp_server -n a.example on port $A_PORT"

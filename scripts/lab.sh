@@ -7,8 +7,14 @@
 # what it started, by PID: the two servers, the client shell, and the
 # tmux window or session it made.
 #
-# Each window runs a small launcher written into the state directory: it
-# records its PID, then execs the server, so the PID is the server's.
+# The servers run as a real domain's would (SPEC): smtp_server -n
+# mail.example -U users.txt --domain example.com, so an unknown user gets
+# 550 5.1.1 and a foreign domain 550 5.7.1 (nothing is relayed anywhere).
+#
+# Each window runs a small launcher written into the state directory: a
+# child shell records its PID, then execs the server, so the PID is the
+# server's.  If the server fails (a port in use...), the launcher keeps
+# the window open, the error on screen, until Enter.
 PROG=lab.sh
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/common.sh
@@ -22,7 +28,9 @@ usage: scripts/lab.sh [--smtp-port N] [--pop-port N] [--maildir DIR]
 
 Open smtp_server, pop_server and a client shell, each in its own terminal
 window (or tmux pane when there is no display), on the same ports and
-Maildir; the client shell lists the commands to type.
+Maildir; the client shell lists the commands to type.  The servers run as
+the domain example.com's (-n mail.example -U users.txt --domain
+example.com): unknown users get 550 5.1.1, other domains 550 5.7.1.
 
       --smtp-port N    smtp_server's port (default 1025)
       --pop-port N     pop_server's port (default 1110)
@@ -89,6 +97,10 @@ lab_stop() {
 	trap '' HUP
 	stop_pid "$(state smtp.pid)" smtp_server TERM
 	stop_pid "$(state pop.pid)" pop_server TERM
+	# a window that kept a failed server's error open waits for Enter
+	for w in smtp pop; do
+		[ -e "$STATE/$w.failed" ] && stop_pid "$(state $w.win)" sh HUP
+	done
 	client=$(state client.pid)
 	shell=$(state shell)
 	tmux_info=$(state tmux)
@@ -105,28 +117,41 @@ EOF
 
 # ---- start ----
 
-# write_launcher NAME TITLE COMMAND...: the script a window runs: record
-# its PID, then exec COMMAND in the repo (so the PID is COMMAND's).
+# write_launcher NAME TITLE COMMAND...: the script a window runs: in the
+# repo, a child records its PID and execs COMMAND (so the PID is
+# COMMAND's).  A failure (status 1 to 127; a signal is a stop) leaves the
+# error on screen: NAME.failed is written and the window waits for Enter.
+# shellcheck disable=SC2016 # the $ are for the launcher, not for here
 write_launcher() {
 	name=$1
 	title=$2
 	shift 2
 	{
 		echo "# written by scripts/lab.sh: the $title window"
-		echo "echo \$\$ > $(shell_quote "$STATE/$name.pid")"
+		echo "echo \$\$ > $(shell_quote "$STATE/$name.win")"
 		echo "cd $(shell_quote "$TOP") || exit 1"
 		printf 'echo "$ %s"\n' "$*"
-		printf 'exec'
+		printf 'sh -c %s sh %s' "'echo \$\$ >\"\$1\"; shift; exec \"\$@\"'" \
+			"$(shell_quote "$STATE/$name.pid")"
 		for a in "$@"; do printf ' %s' "$(shell_quote "$a")"; done
 		echo
+		echo 'rc=$?'
+		echo '[ $rc -ge 1 ] && [ $rc -le 127 ] || exit $rc'
+		echo "echo \$rc > $(shell_quote "$STATE/$name.failed")"
+		echo "echo; echo \"lab.sh: $1 stopped with status \$rc: its error is above.\""
+		echo "echo 'Fix it (scripts/lab.sh stop, free the port), start the lab again.'"
+		echo "echo 'Press Enter to close this window.'"
+		echo 'read -r _'
 	} >"$STATE/$name.sh"
 }
 
-# write_launchers: the two servers (-v: the dialogue scrolls by) and the
-# client shell, which prints the commands to type first.
+# write_launchers: the two servers (-v: the dialogue scrolls by), run as
+# a real domain's, and the client shell, which prints the commands first.
 write_launchers() {
-	write_launcher smtp "smtp_server :$SMTP_PORT" ./smtp_server -v -p "$SMTP_PORT" -d "$MAILDIR"
-	write_launcher pop "pop_server :$POP_PORT" ./pop_server -v -p "$POP_PORT" -d "$MAILDIR"
+	write_launcher smtp "smtp_server :$SMTP_PORT" ./smtp_server -v -p "$SMTP_PORT" \
+		-d "$MAILDIR" -n mail.example -U users.txt --domain example.com
+	write_launcher pop "pop_server :$POP_PORT" ./pop_server -v -p "$POP_PORT" \
+		-d "$MAILDIR" -U users.txt
 	shell=${SHELL:-/bin/sh}
 	basename "$shell" >"$STATE/shell"
 	{
@@ -140,23 +165,33 @@ write_launchers() {
 	} >"$STATE/client.sh"
 }
 
-# client_help: the commands printed at the top of the client shell.
+# client_help: the commands printed at the top of the client shell, each
+# with what it shows; a command too long for the column (a narrow
+# pane would wrap the pair badly) gets its explanation on the next line.
 client_help() {
 	md=$MAILDIR
 	[ "$MAILDIR" = "$TOP/maildir" ] && md=maildir
-	echo "mailab client shell: smtp_server (port $SMTP_PORT) and pop_server (port $POP_PORT)"
-	echo "run in the other windows.  Type:"
+	cap="sudo scripts/capture.sh"
+	[ "$SMTP_PORT $POP_PORT" = "1025 1110" ] || cap="$cap --smtp-port $SMTP_PORT --pop-port $POP_PORT"
+	echo "mailab client shell: smtp_server (port $SMTP_PORT, domain example.com) and"
+	echo "pop_server (port $POP_PORT) run in the other windows.  Type:"
 	while IFS='|' read -r cmd what; do
-		printf '  %-44s %s\n' "$cmd" "$what"
+		if [ ${#cmd} -le 36 ]; then
+			printf '  %-36s  %s\n' "$cmd" "$what"
+		else
+			printf '  %s\n  %-36s  %s\n' "$cmd" "" "$what"
+		fi
 	done <<EOF
 ./mail_send -v -p $SMTP_PORT|melek sends the seed's mail to gizem
-./mail_send -v -p $SMTP_PORT -u melek -w 1234|the same, logging in first (AUTH)
+./mail_send -v -p $SMTP_PORT -u melek -w 1234|the same, logging in (AUTH)
+./mail_send -p $SMTP_PORT -t nobody@example.com|an unknown user: 550 5.1.1
+./mail_send -p $SMTP_PORT -t x@gmail.com|another domain: 550 5.7.1
 ./pop_client -v -p $POP_PORT|gizem reads her mail
-./pop_client -v -p $POP_PORT -o inbox --delete|download it, delete it on the server
+./pop_client -v -p $POP_PORT -o inbox --delete|download, then delete on the server
 ls $md/gizem/new $md/gizem/cur|the stored files
-nc localhost $SMTP_PORT   (or telnet)|talk SMTP by hand: EHLO me, MAIL FROM:<...>
-nc localhost $POP_PORT   (or telnet)|talk POP3 by hand: USER gizem, PASS 1234
-sudo scripts/capture.sh --smtp-port $SMTP_PORT --pop-port $POP_PORT|watch the wire
+nc -C localhost $SMTP_PORT|SMTP by hand (Ctrl-C after 221)
+nc -C localhost $POP_PORT|POP3 by hand: USER gizem, PASS 1234
+$cap|watch the wire
 scripts/lab.sh stop|stop the lab
 EOF
 }
@@ -175,8 +210,8 @@ pick_mode() {
 	fi
 	command -v tmux >/dev/null 2>&1 && { MODE=tmux; return 0; }
 	err "no display and no tmux: open three terminals and run, in $TOP:"
-	err "  ./smtp_server -v -p $SMTP_PORT -d $MAILDIR"
-	err "  ./pop_server -v -p $POP_PORT -d $MAILDIR"
+	err "  ./smtp_server -v -p $SMTP_PORT -d $MAILDIR -n mail.example -U users.txt --domain example.com"
+	err "  ./pop_server -v -p $POP_PORT -d $MAILDIR -U users.txt"
 	err "  ./mail_send -v -p $SMTP_PORT; ./pop_client -v -p $POP_PORT"
 	exit $EX_UNAVAILABLE
 }
@@ -226,17 +261,24 @@ open_tmux() {
 	tmux set-window-option -t "$win" pane-border-status top >/dev/null 2>&1 || true
 }
 
-# wait_started NAME PROGRAM: its PID file appears and it keeps running.
+# wait_started NAME PROGRAM PORT: its PID file appears and it keeps
+# running.  If it stopped, say why as far as lab.sh can tell (a port in
+# use, and by whom) and that its window keeps the error on screen.
 wait_started() {
 	tries=0
-	while [ ! -s "$STATE/$1.pid" ] && [ $tries -lt 100 ]; do
+	while [ ! -s "$STATE/$1.pid" ] && [ ! -e "$STATE/$1.failed" ] && [ $tries -lt 100 ]; do
 		sleep 0.05
 		tries=$((tries + 1))
 	done
-	sleep 0.3 # a port in use or a bad option ends the server at once
+	sleep 0.5 # a port in use or a bad option ends the server at once
 	pid=$(cat "$STATE/$1.pid" 2>/dev/null)
-	if ! alive "$pid" "$2"; then
-		err "$2 did not start or stopped at once (port in use? see its window)"
+	if [ -e "$STATE/$1.failed" ] || ! alive "$pid" "$2"; then
+		err "$2 did not start (or stopped at once) on port $3"
+		holder=$(port_holder "$3")
+		[ -z "$holder" ] || err "port $3 is in use by $holder"
+		where="its window \"$2 :$3\""
+		[ "$MODE" = tmux ] && where="its tmux pane \"$2 :$3\""
+		err "the error stays on screen in $where; press Enter there to close it"
 		return 1
 	fi
 	printf '  %-12s PID %-7s port %s\n' "$2" "$pid" "$3"
@@ -261,13 +303,18 @@ lab_start() {
 		open_window "pop_server :$POP_PORT" pop
 		open_window "mailab client" client
 	fi
-	echo "mailab lab started ($MODE), Maildir $MAILDIR:"
+	echo "mailab lab ($MODE), Maildir $MAILDIR, domain example.com:"
 	ok=true
 	wait_started smtp smtp_server "$SMTP_PORT" || ok=false
 	wait_started pop pop_server "$POP_PORT" || ok=false
+	if ! $ok; then
+		err "the lab did not start: scripts/lab.sh stop, free the port (or"
+		err "choose others: --smtp-port 2525 --pop-port 2110), then start it again"
+		[ "$MODE" = tmux ] && [ -z "${TMUX:-}" ] && err "look at it: tmux attach -t mailab"
+		exit $EX_UNAVAILABLE
+	fi
 	echo "  client shell: the commands to type are printed at its top"
-	echo "Stop it with: scripts/lab.sh stop"
-	$ok || exit $EX_UNAVAILABLE
+	echo "Started.  Stop it with: scripts/lab.sh stop"
 	if [ "$MODE" = tmux ] && [ -z "${TMUX:-}" ]; then
 		if [ -t 0 ] && [ -t 1 ]; then exec tmux attach -t mailab; fi
 		echo "Look at it with: tmux attach -t mailab   (Ctrl-b d detaches)"

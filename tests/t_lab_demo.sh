@@ -44,3 +44,14 @@ exec 3>&-
 check "demo.sh ends on SIGTERM (143)" test "$rc" -eq 143
 check "demo.sh stopped its servers on SIGTERM" test -z "$(running "$T/dt/")"
 check "demo.sh removed its directory on SIGTERM" test -z "$(ls "$T/dt")"
+
+# The log race: server_start read a log that the background redirect had
+# not made yet ("sed: can't read .../pop.log", 3 runs in 15).  Ten runs,
+# a few seconds in all: none may print a shell or sed error.
+i=0 raced=0
+while [ $i -lt 10 ]; do
+	sh "$TOP/scripts/demo.sh" >"$T/race.out" 2>&1 || raced=$((raced + 1))
+	grep -q "can't read\|No such file" "$T/race.out" && raced=$((raced + 1))
+	i=$((i + 1))
+done
+check "demo.sh: ten runs, no run read a log before it existed" test "$raced" -eq 0
