@@ -206,6 +206,39 @@ const struct i18n_msg i18n_msgs[] = {
 	{ "--relay: '%s' is not DOMAIN=HOST:PORT (at most %d routes)",
 	  "--relay: '%s', ALAN_ADI=SUNUCU:PORT biçiminde değil (en çok %d yol)" },
 
+	/* mail_send's message builder (lib/mime_out.c) */
+	{ "header %.*s is written by mail_send itself (see its options)",
+	  "%.*s başlığını mail_send kendisi yazar (seçeneklerine bakın)" },
+	{ "bad header \"%.60s\": want \"Name: value\" on one line",
+	  "hatalı başlık \"%.60s\": tek satırda \"Ad: değer\" olmalı" },
+	{ "an address or the subject holds a line break",
+	  "bir adreste ya da konuda satır sonu var" },
+	{ "cannot read attachment %s: %s", "%s eki okunamıyor: %s" },
+	{ "attachment %s is not a regular file", "%s eki sıradan bir dosya değil" },
+	{ "out of memory building the message", "ileti oluşturulurken bellek yetmedi" },
+
+	/* pop_client: what failed, before the reason */
+	{ "login", "oturum açma" },
+	{ "greeting", "selamlama" },
+	{ "session ended", "oturum sona erdi" },
+
+	/* mail stores (lib/maildir.c, lib/localdrop.c, lib/queue.c) */
+	{ "cannot create %s: %s", "%s oluşturulamıyor: %s" },
+	{ "path too long under %s", "%s altında yol çok uzun" },
+	{ "cannot deliver to %s: %s", "%s adresine teslim edilemiyor: %s" },
+	{ "cannot fsync %s: %s", "%s diske yazdırılamıyor (fsync): %s" },
+	{ "cannot fsync %s/new: %s", "%s/new diske yazdırılamıyor (fsync): %s" },
+	{ "cannot write %s: %s", "%s yazılamıyor: %s" },
+	{ "no mailbox to deliver to", "teslim edilecek posta kutusu yok" },
+	{ "cannot lock %s: %s", "%s kilitlenemiyor: %s" },
+	{ "out of memory reading %s", "%s okunurken bellek yetmedi" },
+	{ "cannot remove %s: %s", "%s silinemiyor: %s" },
+	{ "cannot read %s/%s: %s", "%s/%s okunamıyor: %s" },
+	{ "cannot save %s: %s", "%s kaydedilemiyor: %s" },
+	{ "bad queue name %s", "hatalı kuyruk adı %s" },
+	{ "cannot read envelope %s: %s", "%s zarfı okunamıyor: %s" },
+	{ "malformed envelope %s", "bozuk zarf %s" },
+
 	/* smtp_server's relay queue (lib/relay.c, lib/dsn.c) */
 	{ "message %s: file gone, dropped", "ileti %s: dosya yok, bırakıldı" },
 	{ "message %s to <%s> via %s:%u: %s (%s)",
