@@ -21,6 +21,7 @@
 #define EXPLAIN_LINE_MAX 1024 /* of a trace line, what is looked at */
 #define EXPLAIN_B64_MAX 384   /* decoded SASL text shown; longer is cut */
 #define EXPLAIN_INDENT "   "  /* under the text after "C: " */
+#define EXPLAIN_KEYWORD_MAX 32 /* an EHLO keyword: ENHANCEDSTATUSCODES is 19 */
 
 static const struct explain_entry *table(enum explain_proto p, size_t *n)
 {
@@ -272,7 +273,7 @@ static const char *status_class(const char *text, int code, char *cls,
 
 static void smtp_server(struct explain_state *st, const char *s, FILE *out)
 {
-	char verb[EXPLAIN_VERB_MAX], key[EXPLAIN_VERB_MAX + 8], cls[EXPLAIN_VERB_MAX];
+	char verb[EXPLAIN_VERB_MAX], key[EXPLAIN_KEYWORD_MAX + 8], cls[EXPLAIN_KEYWORD_MAX];
 	char ckey[16], shown[EXPLAIN_B64_MAX];
 	const char *text = s[3] ? s + 4 : "", *enh;
 	bool first = !st->in_multi, last = s[3] != '-';

@@ -108,6 +108,8 @@ const struct explain_entry explain_pop3[] = {
 	  "UIDL yeteneği: sunucu UIDL komutunu yanıtlar (RFC 2449 6.8)" },
 	{ "cap:IMPLEMENTATION", "capability IMPLEMENTATION: the server software's name, for information only (RFC 2449 6.9)",
 	  "IMPLEMENTATION yeteneği: sunucu yazılımının adı, yalnızca bilgi için (RFC 2449 6.9)" },
+	{ "cap:AUTH-RESP-CODE", "capability AUTH-RESP-CODE: a refused login says [AUTH] or [SYS/...], so the client knows whose fault it was (RFC 3206 6)",
+	  "AUTH-RESP-CODE yeteneği: reddedilen bir oturum açma [AUTH] ya da [SYS/...] der, böylece istemci kimin hatası olduğunu bilir (RFC 3206 6)" },
 	{ "cap:STLS", "capability STLS: the connection can be switched to TLS (RFC 2595 4)",
 	  "STLS yeteneği: bağlantı TLS'e geçirilebilir (RFC 2595 4)" },
 };

@@ -141,6 +141,7 @@ static void smtp_session(void)
 	SAYS("smtp EHLO reply's first line", "S: 250-mail.example Hello", "extensions it offers");
 	SAYS("smtp EHLO keyword PIPELINING", "S: 250-PIPELINING", "RFC 2920");
 	SILENT("smtp unknown EHLO keyword", "S: 250-XFOO");
+	SAYS("smtp EHLO keyword ENHANCEDSTATUSCODES", "S: 250-ENHANCEDSTATUSCODES", "RFC 2034");
 	SAYS("smtp EHLO last keyword", "S: 250 HELP", "extension HELP");
 	SAYS("smtp AUTH PLAIN decoded", "C: AUTH PLAIN AG1lbGVrADEyMzQ=",
 	     "\"<NUL>melek<NUL>1234\"; base64 is not encryption");
@@ -230,6 +231,7 @@ static void pop3_session(void)
 	SAYS("pop3 CAPA reply", "S: +OK Capability list follows", "succeeded");
 	SAYS("pop3 capability TOP", "S: TOP", "RFC 2449 6.1");
 	SAYS("pop3 capability RESP-CODES", "S: RESP-CODES", "[CODE]");
+	SAYS("pop3 capability AUTH-RESP-CODE", "S: AUTH-RESP-CODE", "RFC 3206 6");
 	SILENT("pop3 unknown capability", "S: X-FOO");
 	SAYS("pop3 end of CAPA", "S: .", "ends the multi-line");
 	SAYS("pop3 USER", "C: USER gizem", "RFC 1939 7");
