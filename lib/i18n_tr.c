@@ -288,9 +288,9 @@ const struct i18n_msg i18n_msgs[] = {
 	  "--fail: '%s': bir yanıt satırı en çok %d bayttır" },
 	{ "--fail: at most %d faults", "--fail: en çok %d hata tanımı" },
 	{ "fault injected: %s #%lu answered with %s",
-	  "hata enjekte edildi: %s #%lu şu yanıtı aldı: %s" },
+	  "kasıtlı hata: %s #%lu, şu yanıtla karşılandı: %s" },
 	{ "fault injected: %s #%lu: connection closed with no reply",
-	  "hata enjekte edildi: %s #%lu: bağlantı yanıtsız kapatıldı" },
+	  "kasıtlı hata: %s #%lu: bağlantı yanıt verilmeden kapatıldı" },
 };
 
 const size_t i18n_nmsgs = sizeof i18n_msgs / sizeof i18n_msgs[0];
