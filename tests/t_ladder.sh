@@ -100,7 +100,7 @@ for lo in lo lo0; do
 	tshark -i "$lo" -f "tcp port $PORT" -w "$T/cap.pcap" >"$T/tshark.out" 2>"$T/tshark.err" &
 	TPID=$!
 	# "Capturing on" comes a moment before the capture really runs
-	wait_for grep -q 'Capturing on' "$T/tshark.err" && sleep 1 && break
+	wait_for grep -qs 'Capturing on' "$T/tshark.err" && sleep 1 && break
 	kill "$TPID" 2>/dev/null; wait "$TPID" 2>/dev/null; TPID=""
 done
 if [ -z "$TPID" ]; then
