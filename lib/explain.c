@@ -302,12 +302,11 @@ static void smtp_server(struct explain_state *st, const char *s, FILE *out)
 		say(EXPLAIN_SMTP, "334-b64", shown, NULL, out);
 		return;
 	}
-	snprintf(key, sizeof key, "%d", code);
-	if (code == 250 && strcmp(verb, ".") == 0)
-		snprintf(key, sizeof key, "250-end");
-	else if (code == 250 && strcmp(verb, "EHLO") == 0)
-		snprintf(key, sizeof key, "250:EHLO");
-	else if (!explain_find(EXPLAIN_SMTP, key))
+	/* the reply to this command ("250:EHLO"), else the code, else its class */
+	snprintf(key, sizeof key, "%d:%s", code, strcmp(verb, ".") == 0 ? "END" : verb);
+	if (!explain_find(EXPLAIN_SMTP, key))
+		snprintf(key, sizeof key, "%d", code);
+	if (!explain_find(EXPLAIN_SMTP, key))
 		snprintf(key, sizeof key, "%dxx", code / 100);
 	enh = code >= 400 ? status_class(text, code, cls, ckey) : NULL;
 	say2(EXPLAIN_SMTP, key, NULL, enh, cls, out);

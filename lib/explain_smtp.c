@@ -1,7 +1,8 @@
 /*
  * explain_smtp: what each SMTP line means (RFC 5321 and its
  * extensions), for -e/--explain.  Keys: a verb for client lines; for
- * server lines a reply code ("250"), else its class ("2xx"); "x.N" an
+ * server lines the reply to a command ("250:EHLO", "250:END" after the
+ * final dot), else the reply code ("250"), else its class ("2xx"); "x.N" an
  * RFC 3463 enhanced status class; "ext:KEYWORD" an EHLO keyword;
  * "auth-ir" AUTH with its initial response, "334-b64" a challenge.
  * %s is filled in by explain.c (decoded base64, a count).
@@ -64,9 +65,13 @@ const struct explain_entry explain_smtp[] = {
 	  "kimlik doğrulama başarılı: istemci oturum açtı (RFC 4954 6)" },
 	{ "250", "OK: the requested action was done (RFC 5321 4.2.2)",
 	  "tamam: istenen işlem yapıldı (RFC 5321 4.2.2)" },
+	{ "250:HELO", "the server greets back; plain SMTP, no extensions offered (RFC 5321 4.1.1.1)",
+	  "sunucu selama karşılık veriyor; düz SMTP, uzantı sunulmuyor (RFC 5321 4.1.1.1)" },
+	{ "220:STARTTLS", "go ahead: TLS negotiation starts now, and the session starts over inside it (RFC 3207 4)",
+	  "devam: TLS anlaşması şimdi başlıyor ve oturum onun içinde baştan başlar (RFC 3207 4)" },
 	{ "250:EHLO", "the server greets back; the lines that follow list the extensions it offers (RFC 5321 4.1.1.1)",
 	  "sunucu selama karşılık veriyor; ardından gelen satırlar sunduğu uzantıları sıralar (RFC 5321 4.1.1.1)" },
-	{ "250-end", "the message is accepted: from now on the server is responsible for delivering it (RFC 5321 4.1.1.4)",
+	{ "250:END", "the message is accepted: from now on the server is responsible for delivering it (RFC 5321 4.1.1.4)",
 	  "ileti kabul edildi: artık onu teslim etmekten sunucu sorumlu (RFC 5321 4.1.1.4)" },
 	{ "251", "the user is not local, but the server will forward the mail (RFC 5321 4.2.2)",
 	  "kullanıcı yerel değil ama sunucu postayı iletecek (RFC 5321 4.2.2)" },

@@ -22,7 +22,7 @@ static const char *const smtp_keys[] = {
 	"2xx", "3xx", "4xx", "5xx", "220", "221", "235", "250", "251", "252",
 	"334", "354", "421", "450", "451", "452", "500", "501", "502", "503",
 	"504", "530", "535", "550", "551", "552", "553", "554", "555",
-	"x.0", "x.1", "x.2", "x.3", "x.4", "x.5", "x.6", "x.7", "250-end",
+	"x.0", "x.1", "x.2", "x.3", "x.4", "x.5", "x.6", "x.7", "250:END",
 	"ext:PIPELINING", "ext:SIZE", "ext:8BITMIME", "ext:AUTH", "auth-ir",
 	"b64", "data-end", "dot-stuffed", "blank", "batch", "hdr:subject",
 	"hdr:subject-2047", "hdr:from", "hdr:to", "hdr:date", "hdr:message-id",
@@ -168,6 +168,11 @@ static void smtp_session(void)
 	SAYS("smtp final dot", "C: .", "ends the message");
 	SAYS("smtp reply after the dot", "S: 250 2.0.0 Ok: queued", "the server is responsible");
 	SAYS("smtp 4xx class for an unlisted code", "S: 471 whatever", "temporary failure");
+	SAYS("smtp STARTTLS", "C: STARTTLS", "RFC 3207 4");
+	SAYS("smtp 220 after STARTTLS is not a greeting", "S: 220 2.0.0 Ready to start TLS",
+	     "TLS negotiation starts now");
+	SAYS("smtp HELO", "C: HELO client.example", "no extensions");
+	SAYS("smtp 250 after HELO", "S: 250 mail.example", "no extensions offered");
 	SAYS("smtp QUIT", "C: QUIT", "RFC 5321 4.1.1.10");
 	SAYS("smtp 221", "S: 221 2.0.0 Bye", "closes the connection");
 	SILENT("smtp unknown verb", "C: XYZZY");
