@@ -25,7 +25,7 @@ TLS_OPTS="--tls-cert --tls-key --tls-port --auth-tls-only --starttls --tls --stl
 feature_absent() {
 	case " $TEACH_OPTS " in *" $1 "*) group=$TEACH_OPTS ;; *)
 	case " $TLS_OPTS " in *" $1 "*) group=$TLS_OPTS ;; *) return 1 ;; esac ;; esac
-	for g in $group; do grep -q -- "$g\\b" "$2" && return 1; done
+	for g in $group; do grep -qw -- "$g" "$2" && return 1; done
 	return 0
 }
 
