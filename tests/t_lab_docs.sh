@@ -12,7 +12,7 @@
 # where a program's --help has none of a feature's options yet, the
 # docs' options of that feature are reported as skipped, not as
 # missing.  Once the feature is there, each one is checked.
-# shellcheck disable=SC2013,SC2086 # words wanted; DOCS is three names
+# shellcheck disable=SC2013,SC2016,SC2046,SC2086 # words wanted; DOCS is three names; backquotes are markdown
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$TOP" || exit 1
@@ -25,14 +25,14 @@ TLS_OPTS="--tls-cert --tls-key --tls-port --auth-tls-only --starttls --tls --stl
 feature_absent() {
 	case " $TEACH_OPTS " in *" $1 "*) group=$TEACH_OPTS ;; *)
 	case " $TLS_OPTS " in *" $1 "*) group=$TLS_OPTS ;; *) return 1 ;; esac ;; esac
-	for g in $group; do grep -q -- "$g\\b" "$2" && return 1; done
+	for g in $group; do grep -qw -- "$g" "$2" && return 1; done
 	return 0
 }
 
 # check_options WHAT HELPFILE OPTION...: each OPTION is in HELPFILE.
 check_options() {
 	what=$1 help=$2; shift 2
-	missing= pending=
+	missing="" pending=""
 	for o in "$@"; do
 		grep -qw -- "$o" "$help" && continue
 		if feature_absent "$o" "$help"; then pending="$pending $o"; else missing="$missing $o"; fi

@@ -10,13 +10,20 @@
 . "$(dirname "$0")/lib_lab.sh"
 cd "$TOP" || exit 1
 
-for p in smtp_server pop_server mail_send pop_client; do
+for p in smtp_server pop_server mail_send pop_client imap_server; do
 	page=man/$p.1
 	check "$page exists" test -f "$page"
 	for sec in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES WIRESHARK "SEE ALSO"; do
 		check "$page has the section $sec" grep -q "^\.SH \"*$sec" "$page"
 	done
 	check "$page gives the display filter" grep -q 'tcp\.port == 1' "$page"
+	check "$page has the teaching modes" grep -q '^\.BR \\-e ", " \\-\\-explain' "$page"
+	case $p in
+	smtp_server|pop_server) check "$page has --fail" grep -q '^\.BI \\-\\-fail' "$page"
+		check "$page has the TLS options, for a make TLS=1 build" sh -c "grep -q 'tls\\\\-port' '$page' && grep -q 'make TLS=1' '$page'" ;;
+	mail_send|pop_client) check "$page has the TLS options, for a make TLS=1 build" sh -c "grep -q 'cafile' '$page' && grep -q 'make TLS=1' '$page'"
+		check "$page names SSLKEYLOGFILE" grep -q SSLKEYLOGFILE "$page" ;;
+	esac
 	[ -x "./$p" ] || { skip "$page against --help" "$p not built yet"; continue; }
 	missing=
 	for o in $("./$p" --help 2>&1 | grep -o -- '--[a-z0-9][a-z0-9-]*' | sort -u); do
@@ -26,6 +33,8 @@ for p in smtp_server pop_server mail_send pop_client; do
 done
 check "man/mailab.7 exists" test -f man/mailab.7
 check "mailab(7) has the SMTP, POP3 and IMAP comparison" grep -q 'SMTP  *POP3  *IMAP' man/mailab.7
+check "mailab(7) names imap_server, the teaching modes and make TLS=1" sh -c \
+	"grep -q 'imap_server (1)' man/mailab.7 && grep -q 'explain' man/mailab.7 && grep -q 'make TLS=1' man/mailab.7"
 
 # lint: mandoc's when installed, else groff's warnings
 if have mandoc; then
@@ -45,7 +54,7 @@ fi
 if [ -x ./smtp_server ] && [ -x ./pop_server ] && [ -x ./mail_send ] && [ -x ./pop_client ]; then
 	make -s install DESTDIR="$T/root" PREFIX=/usr/local >"$T/install.out" 2>&1
 	check "make install exits 0" test $? -eq 0
-	for f in man1/smtp_server.1 man1/pop_server.1 man1/mail_send.1 man1/pop_client.1 man7/mailab.7; do
+	for f in man1/smtp_server.1 man1/pop_server.1 man1/mail_send.1 man1/pop_client.1 man1/imap_server.1 man7/mailab.7; do
 		check "make install puts $f under PREFIX/share/man" test -f "$T/root/usr/local/share/man/$f"
 	done
 else
