@@ -2,24 +2,68 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-/* The one piece of global state: set from a signal handler. */
+/* The one piece of global state, written from a signal handler: the
+ * flag, and the self-pipe that makes a sleeping poll() see it. */
 static volatile sig_atomic_t stop_requested;
+static int stop_pipe[2] = { -1, -1 };
+
+int conn_stop_init(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (stop_pipe[i] >= 0)
+			close(stop_pipe[i]);
+		stop_pipe[i] = -1;
+	}
+	if (pipe(stop_pipe) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		fcntl(stop_pipe[i], F_SETFL, O_NONBLOCK);
+		fcntl(stop_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	if (stop_requested) /* a signal before the pipe existed */
+		conn_request_stop();
+	return 0;
+}
+
+int conn_stop_fd(void)
+{
+	return stop_pipe[0];
+}
 
 void conn_request_stop(void)
 {
+	int saved = errno;
+
 	stop_requested = 1;
+	/* Never read: once stopping, the pipe stays readable for good. */
+	if (stop_pipe[1] >= 0) {
+		ssize_t n = write(stop_pipe[1], "", 1);
+		(void)n;
+	}
+	errno = saved;
 }
 
 bool conn_stop_requested(void)
 {
 	return stop_requested != 0;
+}
+
+/* Milliseconds on a clock that never jumps. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void conn_init(struct conn *c, int rfd, int wfd, int timeout_s, bool trace,
@@ -55,18 +99,44 @@ void conn_trace(const struct conn *c, const char *tag, const char *p,
 	fwrite(line, 1, k + n + 1, stderr); /* one write: lines stay whole */
 }
 
-/* Wait until fd is ready; 1 ready, 0 timeout, -1 error, -2 stop. */
+/* How long the next wait may last: the idle limit, or less when a
+ * command line's deadline comes first; -1 forever. */
+static int wait_ms(const struct conn *c)
+{
+	long long left;
+
+	if (c->deadline_ms == 0)
+		return c->timeout_ms;
+	left = c->deadline_ms - now_ms();
+	if (left < 0)
+		left = 0;
+	return c->timeout_ms >= 0 && left > c->timeout_ms ? c->timeout_ms
+	                                                  : (int)left;
+}
+
+/*
+ * Wait until fd is ready; 1 ready, 0 timeout, -1 error, -2 stop.
+ * A stop ends waiting for input; output (the 421 that says why) still
+ * goes out, within the timeout.  The stop is seen through the
+ * self-pipe, which poll() watches with fd: a signal landing just before
+ * poll() still wakes it (a flag checked first would be slept on).
+ */
 static int wait_fd(struct conn *c, int fd, short events)
 {
-	struct pollfd p = { .fd = fd, .events = events };
+	struct pollfd p[2] = { { .fd = fd, .events = events },
+		               { .fd = stop_pipe[0], .events = POLLIN } };
+	nfds_t n = events == POLLIN && stop_pipe[0] >= 0 ? 2 : 1;
 	int rc;
 
 	for (;;) {
-		/* A stop ends waiting for input; output (the 421 that says
-		 * why) still goes out, within the timeout. */
 		if (stop_requested && events == POLLIN)
 			return -2;
-		rc = poll(&p, 1, c->timeout_ms);
+		if (events == POLLIN && c->deadline_ms != 0 &&
+		    now_ms() >= c->deadline_ms)
+			return 0; /* even a flood must end its line in time */
+		rc = poll(p, n, events == POLLIN ? wait_ms(c) : c->timeout_ms);
+		if (rc > 0 && n == 2 && p[1].revents)
+			return -2;
 		if (rc >= 0)
 			return rc;
 		if (errno != EINTR) {
@@ -148,6 +218,10 @@ enum conn_status conn_read_command(struct conn *c, char *buf, size_t max,
 	enum conn_status st;
 	size_t n;
 
+	/* The whole line within the timeout, however it trickles in: an
+	 * idle limit alone restarts on every byte (slowloris). */
+	if (c->timeout_ms >= 0)
+		c->deadline_ms = now_ms() + c->timeout_ms;
 	st = conn_read_line(c, buf, max, &n);
 	if (st == CONN_PART) {
 		bool trace = c->trace; /* a flood is not worth tracing */
@@ -157,8 +231,11 @@ enum conn_status conn_read_command(struct conn *c, char *buf, size_t max,
 		while (st == CONN_PART);
 		c->trace = trace;
 		buf[0] = '\0';
-		return st == CONN_LINE ? CONN_TOOLONG : st;
+		st = st == CONN_LINE ? CONN_TOOLONG : st;
 	}
+	c->deadline_ms = 0;
+	if (st == CONN_TOOLONG)
+		return st;
 	if (st != CONN_LINE)
 		return st;
 	n--; /* the LF */

@@ -34,6 +34,8 @@ enum conn_ending { END_NONE, END_LF, END_CRLF };
 struct conn {
 	int rfd, wfd;
 	int timeout_ms;          /* idle limit for each read and write */
+	long long deadline_ms;   /* a command line must be whole by then;
+	                          * 0 none (monotonic clock) */
 	bool trace;              /* -v: print every line on stderr */
 	const char *in_tag;      /* "C: " on a server, "S: " on a client */
 	const char *out_tag;
@@ -61,7 +63,8 @@ enum conn_status conn_read_line(struct conn *c, char *buf, size_t cap,
  * A command or reply line of at most max octets, its line ending
  * included (RFC 5321 4.5.3.1.4 and RFC 2449 count the CRLF): buf, of
  * max + 1 bytes, gets it without the ending, NUL-terminated, and
- * *ending says how it ended.
+ * *ending says how it ended.  The whole line must arrive within the
+ * timeout (CONN_TIMEOUT otherwise), however slowly it trickles in.
  * An overlong line is drained to its LF and returns CONN_TOOLONG, so
  * the session can answer "line too long" and carry on.
  */
@@ -80,9 +83,18 @@ int conn_flush(struct conn *c);
 void conn_trace(const struct conn *c, const char *tag, const char *p,
                 size_t n);
 
-/* Async-signal-safe: make blocked reads return CONN_STOP. */
+/*
+ * Stopping on a signal.  conn_stop_init() makes this process's
+ * self-pipe (call it once per process, before the handlers that call
+ * conn_request_stop() are installed; 0 or -1).  conn_request_stop() is
+ * async-signal-safe: blocked reads return CONN_STOP.  conn_stop_fd() is
+ * the pipe's read end, readable once a stop was requested (-1 without
+ * one): add it to any other poll() so that no sleep misses the signal.
+ */
+int conn_stop_init(void);
 void conn_request_stop(void);
 bool conn_stop_requested(void);
+int conn_stop_fd(void);
 
 /* "timed out", "closed by peer"... for log lines and error messages. */
 const char *conn_status_text(const struct conn *c, enum conn_status st);
