@@ -1,5 +1,6 @@
 /* net: sockets for listening and connecting.  See net.h. */
 #include "net.h"
+#include "conn.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -185,20 +186,24 @@ int net_accept(char *err, int lfd, char *peer)
 	return fd;
 }
 
-/* Wait for a non-blocking connect() to finish. */
+/* Wait for a non-blocking connect() to finish; a stop requested by a
+ * signal (conn's self-pipe, watched too) ends the wait with EINTR. */
 static int connect_wait(int fd, int timeout_s)
 {
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	struct pollfd p[2] = { { .fd = fd, .events = POLLOUT },
+		               { .fd = conn_stop_fd(), .events = POLLIN } };
 	int e = 0, rc;
 	socklen_t len = sizeof e;
 
 	do
-		rc = poll(&p, 1, timeout_s * 1000);
-	while (rc < 0 && errno == EINTR);
+		rc = poll(p, 2, timeout_s * 1000);
+	while (rc < 0 && errno == EINTR && !conn_stop_requested());
 	if (rc == 0)
 		return ETIMEDOUT;
 	if (rc < 0)
 		return errno;
+	if (p[1].revents)
+		return EINTR;
 	getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len);
 	return e;
 }

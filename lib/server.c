@@ -397,6 +397,14 @@ static void serve_once(struct loop *L)
 			accept_one(L, L->fds[i]);
 }
 
+static void signal_children(const struct loop *L, int sig)
+{
+	for (unsigned long i = 0; i < L->nkid; i++)
+		kill(L->pid[i], sig);
+	if (L->helper > 0)
+		kill(L->helper, sig);
+}
+
 /*
  * SIGTERM to every session and the helper, then wait for them on the
  * self-pipe (SIGCHLD pokes it).  A session that has not gone after the
@@ -407,28 +415,25 @@ static void end_children(struct loop *L)
 {
 	long long give_up = now_ms() + SERVER_STOP_GRACE_MS;
 	struct pollfd p = { .fd = sig_pipe[0], .events = POLLIN };
-	int sig = SIGTERM;
+	bool killed = false;
 
 	log_event(NULL, "stopping: ending %lu session(s)", L->nkid);
+	signal_children(L, SIGTERM);
 	for (;;) {
-		for (unsigned long i = 0; i < L->nkid; i++)
-			kill(L->pid[i], sig);
-		if (L->helper > 0)
-			kill(L->helper, sig);
 		reap(L);
 		if (L->nkid == 0 && L->helper == 0)
 			break;
 		long long left = give_up - now_ms();
-		if (left <= 0 && sig == SIGKILL)
-			break;
+		if (left <= 0 && killed)
+			break; /* SIGKILL cannot fail to end them: give up */
 		if (left <= 0) {
 			log_event(NULL, "%lu session(s) did not stop within %d s: "
 			          "killing them", L->nkid, SERVER_STOP_GRACE_MS / 1000);
-			sig = SIGKILL;
+			signal_children(L, SIGKILL);
+			killed = true;
 			give_up = now_ms() + 1000;
 			continue;
 		}
-		sig = 0; /* signal once; kill(pid, 0) only checks */
 		if (poll(&p, 1, (int)left) > 0)
 			drain_sig_pipe();
 	}

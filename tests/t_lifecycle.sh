@@ -201,4 +201,28 @@ else
 		fi
 		stop_server "$spid"
 	done
+	# One descriptor short of the relay's wake pipe: a clear error at
+	# start, not a runner that never hears of new mail.
+	start_server smtp_server fds_relay.log "$TOP/smtp_server" -d "$MD" -b 127.0.0.1 &&
+	{
+		nfd=$(lowest_free_fd "$LAST_PID")
+		stop_server "$LAST_PID"
+		sh -c 'ulimit -S -n "$0" && exec "$@"' "$((nfd + 1))" "$TOP/smtp_server" -d "$MD" \
+			-b 127.0.0.1 -p 0 --relay x.example=127.0.0.1:9 2>"$T/nopipe.log" &
+		ppid=$!
+		check "no descriptors for the relay's wake pipe: the server stops at start" stops_within "$ppid" 50
+		check "... saying why" grep -q "cannot create the helper's wake pipe: Too many open files" "$T/nopipe.log"
+	}
 fi
+
+# The queue's directory cannot be made (DIR/.queue is a file): the
+# runner says so once, and keeps the server up.
+mkdir -p "$T/q"; echo x >"$T/q/.queue"
+start_server smtp_server q.log "$TOP/smtp_server" -d "$T/q" --relay x.example=127.0.0.1:9 &&
+{
+	check "DIR/.queue cannot be made: the queue runner says why" \
+		wait_for grep -q 'cannot create .*/q/.queue/tmp: Not a directory: the queue waits' "$T/q.log"
+	sleep 0.3
+	check "... once" test "$(grep -c 'the queue waits' "$T/q.log")" -eq 1
+	stop_server "$LAST_PID"
+}
