@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define CONN_STOP_FLUSH_MS 2000 /* after a stop, output gets this long */
+
 /* The one piece of global state, written from a signal handler: the
  * flag, and the self-pipe that makes a sleeping poll() see it. */
 static volatile sig_atomic_t stop_requested;
@@ -116,27 +118,36 @@ static int wait_ms(const struct conn *c)
 
 /*
  * Wait until fd is ready; 1 ready, 0 timeout, -1 error, -2 stop.
- * A stop ends waiting for input; output (the 421 that says why) still
- * goes out, within the timeout.  The stop is seen through the
- * self-pipe, which poll() watches with fd: a signal landing just before
- * poll() still wakes it (a flag checked first would be slept on).
+ * The stop is seen through the self-pipe, which poll() watches with
+ * fd: a signal landing just before poll() still wakes it (a flag
+ * checked first would be slept on).  A stop ends waiting for input;
+ * output (the 421 that says why) still goes out, but gets only
+ * CONN_STOP_FLUSH_MS more, not the whole idle timeout.
  */
 static int wait_fd(struct conn *c, int fd, short events)
 {
 	struct pollfd p[2] = { { .fd = fd, .events = events },
 		               { .fd = stop_pipe[0], .events = POLLIN } };
-	nfds_t n = events == POLLIN && stop_pipe[0] >= 0 ? 2 : 1;
-	int rc;
+	int rc, ms;
 
 	for (;;) {
-		if (stop_requested && events == POLLIN)
+		bool stopping = stop_requested != 0;
+		nfds_t n = stop_pipe[0] >= 0 && !(stopping && events == POLLOUT)
+		                   ? 2 : 1;
+		if (stopping && events == POLLIN)
 			return -2;
 		if (events == POLLIN && c->deadline_ms != 0 &&
 		    now_ms() >= c->deadline_ms)
 			return 0; /* even a flood must end its line in time */
-		rc = poll(p, n, events == POLLIN ? wait_ms(c) : c->timeout_ms);
-		if (rc > 0 && n == 2 && p[1].revents)
-			return -2;
+		ms = events == POLLIN ? wait_ms(c) : c->timeout_ms;
+		if (stopping && (ms < 0 || ms > CONN_STOP_FLUSH_MS))
+			ms = CONN_STOP_FLUSH_MS;
+		rc = poll(p, n, ms);
+		if (rc > 0 && n == 2 && p[1].revents) {
+			if (events == POLLIN)
+				return -2;
+			continue; /* output: go on waiting, briefly now */
+		}
 		if (rc >= 0)
 			return rc;
 		if (errno != EINTR) {
@@ -153,7 +164,7 @@ static long fill(struct conn *c)
 	int w;
 
 	if (c->wlen > 0 && conn_flush(c) < 0)
-		return -CONN_ERROR;
+		return stop_requested ? -CONN_STOP : -CONN_ERROR;
 	if (c->rpos == c->rlen)
 		c->rpos = c->rlen = 0;
 	w = wait_fd(c, c->rfd, POLLIN);
@@ -253,12 +264,19 @@ int conn_flush(struct conn *c)
 {
 	size_t off = 0;
 
+	/* A peer that took nothing within the timeout will not take more:
+	 * a second wait would only hold up the end of the session. */
+	if (c->write_failed) {
+		c->wlen = 0;
+		return -1;
+	}
 	while (off < c->wlen) {
 		int w = wait_fd(c, c->wfd, POLLOUT);
 		if (w <= 0) {
 			if (w == 0)
 				c->err = ETIMEDOUT;
 			c->wlen = 0;
+			c->write_failed = true;
 			return -1;
 		}
 		ssize_t n = write(c->wfd, c->wbuf + off, c->wlen - off);
@@ -267,6 +285,7 @@ int conn_flush(struct conn *c)
 		if (n <= 0) {
 			c->err = errno;
 			c->wlen = 0;
+			c->write_failed = true;
 			return -1;
 		}
 		off += (size_t)n;

@@ -40,6 +40,7 @@ struct conn {
 	const char *in_tag;      /* "C: " on a server, "S: " on a client */
 	const char *out_tag;
 	bool saw_cr;             /* the peer has sent a CR at some point */
+	bool write_failed;       /* a write failed or timed out: no more */
 	int err;                 /* errno of the last CONN_ERROR */
 	size_t rpos, rlen, wlen;
 	unsigned char rbuf[CONN_BUF];
