@@ -1,7 +1,9 @@
 /*
  * conn: buffered I/O with one peer — the only module that read()s or
  * write()s a network peer.  It owns the line reader with its hard
- * limit, sending lines with CRLF, the idle timeout, and the -v trace.
+ * limit and its deadline (a command line must be whole within the
+ * timeout), sending lines with CRLF, the idle timeout, the -v trace,
+ * and the stop on SIGINT/SIGTERM (a self-pipe every wait watches).
  *
  * The trace prints each protocol line on stderr exactly as it crossed
  * the wire minus its line ending, prefixed "C: " (client to server) or

@@ -6,7 +6,8 @@
  * recipients there (RFC 5321 4.5.4.1: retry, and do not hammer).  After
  * each message its envelope is rewritten: delivered recipients removed,
  * refused ones (5xx) bounced, deferred ones (4xx, no answer) kept with
- * the next try at now + retry * 2^(attempts - 1), at most an hour.
+ * the next try at now + retry * 2^(attempts - 1), at most an hour;
+ * a pass counts one attempt per message, however many routes it has.
  */
 #include "relay.h"
 #include "conn.h"
