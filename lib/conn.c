@@ -2,24 +2,70 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-/* The one piece of global state: set from a signal handler. */
+#define CONN_STOP_FLUSH_MS 2000 /* after a stop, output gets this long */
+
+/* The one piece of global state, written from a signal handler: the
+ * flag, and the self-pipe that makes a sleeping poll() see it. */
 static volatile sig_atomic_t stop_requested;
+static int stop_pipe[2] = { -1, -1 };
+
+int conn_stop_init(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (stop_pipe[i] >= 0)
+			close(stop_pipe[i]);
+		stop_pipe[i] = -1;
+	}
+	if (pipe(stop_pipe) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		fcntl(stop_pipe[i], F_SETFL, O_NONBLOCK);
+		fcntl(stop_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	if (stop_requested) /* a signal before the pipe existed */
+		conn_request_stop();
+	return 0;
+}
+
+int conn_stop_fd(void)
+{
+	return stop_pipe[0];
+}
 
 void conn_request_stop(void)
 {
+	int saved = errno;
+
 	stop_requested = 1;
+	/* Never read: once stopping, the pipe stays readable for good. */
+	if (stop_pipe[1] >= 0) {
+		ssize_t n = write(stop_pipe[1], "", 1);
+		(void)n;
+	}
+	errno = saved;
 }
 
 bool conn_stop_requested(void)
 {
 	return stop_requested != 0;
+}
+
+/* Milliseconds on a clock that never jumps. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void conn_init(struct conn *c, int rfd, int wfd, int timeout_s, bool trace,
@@ -55,18 +101,53 @@ void conn_trace(const struct conn *c, const char *tag, const char *p,
 	fwrite(line, 1, k + n + 1, stderr); /* one write: lines stay whole */
 }
 
-/* Wait until fd is ready; 1 ready, 0 timeout, -1 error, -2 stop. */
+/* How long the next wait may last: the idle limit, or less when a
+ * command line's deadline comes first; -1 forever. */
+static int wait_ms(const struct conn *c)
+{
+	long long left;
+
+	if (c->deadline_ms == 0)
+		return c->timeout_ms;
+	left = c->deadline_ms - now_ms();
+	if (left < 0)
+		left = 0;
+	return c->timeout_ms >= 0 && left > c->timeout_ms ? c->timeout_ms
+	                                                  : (int)left;
+}
+
+/*
+ * Wait until fd is ready; 1 ready, 0 timeout, -1 error, -2 stop.
+ * The stop is seen through the self-pipe, which poll() watches with
+ * fd: a signal landing just before poll() still wakes it (a flag
+ * checked first would be slept on).  A stop ends waiting for input;
+ * output (the 421 that says why) still goes out, but gets only
+ * CONN_STOP_FLUSH_MS more, not the whole idle timeout.
+ */
 static int wait_fd(struct conn *c, int fd, short events)
 {
-	struct pollfd p = { .fd = fd, .events = events };
-	int rc;
+	struct pollfd p[2] = { { .fd = fd, .events = events },
+		               { .fd = stop_pipe[0], .events = POLLIN } };
+	int rc, ms;
 
 	for (;;) {
-		/* A stop ends waiting for input; output (the 421 that says
-		 * why) still goes out, within the timeout. */
-		if (stop_requested && events == POLLIN)
+		bool stopping = stop_requested != 0;
+		nfds_t n = stop_pipe[0] >= 0 && !(stopping && events == POLLOUT)
+		                   ? 2 : 1;
+		if (stopping && events == POLLIN)
 			return -2;
-		rc = poll(&p, 1, c->timeout_ms);
+		if (events == POLLIN && c->deadline_ms != 0 &&
+		    now_ms() >= c->deadline_ms)
+			return 0; /* even a flood must end its line in time */
+		ms = events == POLLIN ? wait_ms(c) : c->timeout_ms;
+		if (stopping && (ms < 0 || ms > CONN_STOP_FLUSH_MS))
+			ms = CONN_STOP_FLUSH_MS;
+		rc = poll(p, n, ms);
+		if (rc > 0 && n == 2 && p[1].revents) {
+			if (events == POLLIN)
+				return -2;
+			continue; /* output: go on waiting, briefly now */
+		}
 		if (rc >= 0)
 			return rc;
 		if (errno != EINTR) {
@@ -83,7 +164,7 @@ static long fill(struct conn *c)
 	int w;
 
 	if (c->wlen > 0 && conn_flush(c) < 0)
-		return -CONN_ERROR;
+		return stop_requested ? -CONN_STOP : -CONN_ERROR;
 	if (c->rpos == c->rlen)
 		c->rpos = c->rlen = 0;
 	w = wait_fd(c, c->rfd, POLLIN);
@@ -148,6 +229,10 @@ enum conn_status conn_read_command(struct conn *c, char *buf, size_t max,
 	enum conn_status st;
 	size_t n;
 
+	/* The whole line within the timeout, however it trickles in: an
+	 * idle limit alone restarts on every byte (slowloris). */
+	if (c->timeout_ms >= 0)
+		c->deadline_ms = now_ms() + c->timeout_ms;
 	st = conn_read_line(c, buf, max, &n);
 	if (st == CONN_PART) {
 		bool trace = c->trace; /* a flood is not worth tracing */
@@ -157,8 +242,11 @@ enum conn_status conn_read_command(struct conn *c, char *buf, size_t max,
 		while (st == CONN_PART);
 		c->trace = trace;
 		buf[0] = '\0';
-		return st == CONN_LINE ? CONN_TOOLONG : st;
+		st = st == CONN_LINE ? CONN_TOOLONG : st;
 	}
+	c->deadline_ms = 0;
+	if (st == CONN_TOOLONG)
+		return st;
 	if (st != CONN_LINE)
 		return st;
 	n--; /* the LF */
@@ -176,12 +264,19 @@ int conn_flush(struct conn *c)
 {
 	size_t off = 0;
 
+	/* A peer that took nothing within the timeout will not take more:
+	 * a second wait would only hold up the end of the session. */
+	if (c->write_failed) {
+		c->wlen = 0;
+		return -1;
+	}
 	while (off < c->wlen) {
 		int w = wait_fd(c, c->wfd, POLLOUT);
 		if (w <= 0) {
 			if (w == 0)
 				c->err = ETIMEDOUT;
 			c->wlen = 0;
+			c->write_failed = true;
 			return -1;
 		}
 		ssize_t n = write(c->wfd, c->wbuf + off, c->wlen - off);
@@ -190,6 +285,7 @@ int conn_flush(struct conn *c)
 		if (n <= 0) {
 			c->err = errno;
 			c->wlen = 0;
+			c->write_failed = true;
 			return -1;
 		}
 		off += (size_t)n;

@@ -1,7 +1,9 @@
 /*
  * conn: buffered I/O with one peer — the only module that read()s or
  * write()s a network peer.  It owns the line reader with its hard
- * limit, sending lines with CRLF, the idle timeout, and the -v trace.
+ * limit and its deadline (a command line must be whole within the
+ * timeout), sending lines with CRLF, the idle timeout, the -v trace,
+ * and the stop on SIGINT/SIGTERM (a self-pipe every wait watches).
  *
  * The trace prints each protocol line on stderr exactly as it crossed
  * the wire minus its line ending, prefixed "C: " (client to server) or
@@ -34,10 +36,13 @@ enum conn_ending { END_NONE, END_LF, END_CRLF };
 struct conn {
 	int rfd, wfd;
 	int timeout_ms;          /* idle limit for each read and write */
+	long long deadline_ms;   /* a command line must be whole by then;
+	                          * 0 none (monotonic clock) */
 	bool trace;              /* -v: print every line on stderr */
 	const char *in_tag;      /* "C: " on a server, "S: " on a client */
 	const char *out_tag;
 	bool saw_cr;             /* the peer has sent a CR at some point */
+	bool write_failed;       /* a write failed or timed out: no more */
 	int err;                 /* errno of the last CONN_ERROR */
 	size_t rpos, rlen, wlen;
 	unsigned char rbuf[CONN_BUF];
@@ -61,7 +66,8 @@ enum conn_status conn_read_line(struct conn *c, char *buf, size_t cap,
  * A command or reply line of at most max octets, its line ending
  * included (RFC 5321 4.5.3.1.4 and RFC 2449 count the CRLF): buf, of
  * max + 1 bytes, gets it without the ending, NUL-terminated, and
- * *ending says how it ended.
+ * *ending says how it ended.  The whole line must arrive within the
+ * timeout (CONN_TIMEOUT otherwise), however slowly it trickles in.
  * An overlong line is drained to its LF and returns CONN_TOOLONG, so
  * the session can answer "line too long" and carry on.
  */
@@ -80,9 +86,18 @@ int conn_flush(struct conn *c);
 void conn_trace(const struct conn *c, const char *tag, const char *p,
                 size_t n);
 
-/* Async-signal-safe: make blocked reads return CONN_STOP. */
+/*
+ * Stopping on a signal.  conn_stop_init() makes this process's
+ * self-pipe (call it once per process, before the handlers that call
+ * conn_request_stop() are installed; 0 or -1).  conn_request_stop() is
+ * async-signal-safe: blocked reads return CONN_STOP.  conn_stop_fd() is
+ * the pipe's read end, readable once a stop was requested (-1 without
+ * one): add it to any other poll() so that no sleep misses the signal.
+ */
+int conn_stop_init(void);
 void conn_request_stop(void);
 bool conn_stop_requested(void);
+int conn_stop_fd(void);
 
 /* "timed out", "closed by peer"... for log lines and error messages. */
 const char *conn_status_text(const struct conn *c, enum conn_status st);

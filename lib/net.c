@@ -1,5 +1,6 @@
 /* net: sockets for listening and connecting.  See net.h. */
 #include "net.h"
+#include "conn.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -43,17 +44,33 @@ static void bind_error(char *err, const char *addr, unsigned port, int e)
 {
 	const char *hint = "";
 
+	if (e == EADDRINUSE) {
+		snprintf(err, NET_ERR_LEN, "cannot bind %s port %u: %s (probably "
+		         "%s; find it with 'ss -ltnp' or 'lsof -i :%u', stop "
+		         "it (the lab's servers: scripts/lab.sh stop) or pick "
+		         "another port with -p)", addr, port, strerror(e),
+		         net_port_holder(port), port);
+		return;
+	}
 	if (e == EACCES && port < 1024)
 		hint = " (ports below 1024 need root; run as root or pick a "
 		       "port above 1023)";
-	else if (e == EADDRINUSE)
-		hint = " (another program holds this port: another lab "
-		       "server, or MailHog/Mailpit on 1025; stop it or pick "
-		       "another port with -p)";
 	else if (e == EADDRNOTAVAIL)
 		hint = " (this host has no such address)";
 	snprintf(err, NET_ERR_LEN, "cannot bind %s port %u: %s%s", addr, port,
 	         strerror(e), hint);
+}
+
+const char *net_port_holder(unsigned port)
+{
+	switch (port) {
+	case 1025: return "another lab smtp_server, MailHog or Mailpit";
+	case 1110: return "another pop_server";
+	case 1143: return "another imap_server";
+	case 25: case 587: case 465: return "the system's mail server";
+	case 110: case 995: case 143: case 993: return "the system's mail server";
+	}
+	return "another program";
 }
 
 static int listen_one(char *err, const struct addrinfo *ai, const char *name,
@@ -158,7 +175,9 @@ int net_accept(char *err, int lfd, char *peer)
 	int fd = accept(lfd, (void *)&ss, &len);
 
 	if (fd < 0) {
-		snprintf(err, NET_ERR_LEN, "accept: %s", strerror(errno));
+		int e = errno;
+		snprintf(err, NET_ERR_LEN, "accept: %s", strerror(e));
+		errno = e;
 		return -1;
 	}
 	/* BSDs hand on the listener's O_NONBLOCK; sessions want blocking. */
@@ -167,20 +186,24 @@ int net_accept(char *err, int lfd, char *peer)
 	return fd;
 }
 
-/* Wait for a non-blocking connect() to finish. */
+/* Wait for a non-blocking connect() to finish; a stop requested by a
+ * signal (conn's self-pipe, watched too) ends the wait with EINTR. */
 static int connect_wait(int fd, int timeout_s)
 {
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	struct pollfd p[2] = { { .fd = fd, .events = POLLOUT },
+		               { .fd = conn_stop_fd(), .events = POLLIN } };
 	int e = 0, rc;
 	socklen_t len = sizeof e;
 
 	do
-		rc = poll(&p, 1, timeout_s * 1000);
-	while (rc < 0 && errno == EINTR);
+		rc = poll(p, 2, timeout_s * 1000);
+	while (rc < 0 && errno == EINTR && !conn_stop_requested());
 	if (rc == 0)
 		return ETIMEDOUT;
 	if (rc < 0)
 		return errno;
+	if (p[1].revents)
+		return EINTR;
 	getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len);
 	return e;
 }
@@ -240,4 +263,36 @@ void net_peer_addr(int fd, char *addr, size_t cap)
 		format_addr((void *)&ss, addr, cap, 0);
 	else
 		str_copy(addr, "127.0.0.1", cap);
+}
+
+void net_peer_host(const char *peer, char *host, size_t cap)
+{
+	const char *end = strrchr(peer, ':');
+	size_t n;
+
+	if (peer[0] == '[') {
+		peer++;
+		end = strchr(peer, ']');
+	}
+	n = end ? (size_t)(end - peer) : strlen(peer);
+	if (cap == 0)
+		return;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(host, peer, n);
+	host[n] = '\0';
+}
+
+bool net_is_loopback(const char *addr)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr, &a6) != 1)
+		return false;
+	if (IN6_IS_ADDR_LOOPBACK(&a6))
+		return true;
+	return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
 }

@@ -9,9 +9,10 @@
 #ifndef MAILAB_NET_H
 #define MAILAB_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#define NET_ERR_LEN 256
+#define NET_ERR_LEN 384
 #define NET_PEER_LEN 64   /* "[ffff:...:ffff]:65535" fits */
 #define NET_MAX_LISTEN 8  /* -b may be given this many times */
 
@@ -31,7 +32,8 @@ enum net_error {
 int net_listen(char *err, const char *addr, unsigned *port,
                int fds[], int max);
 
-/* Accept one client; peer gets "127.0.0.1:5555".  Returns fd or -1. */
+/* Accept one client; peer gets "127.0.0.1:5555".  Returns fd or -1
+ * (errno kept: EMFILE tells the caller to back off). */
 int net_accept(char *err, int lfd, char *peer);
 
 /* Connect to host:port within timeout_s; returns fd or an enum net_error. */
@@ -42,5 +44,15 @@ void net_peer_name(int fd, char *peer);
 
 /* The numeric address only (for Received: headers). */
 void net_peer_addr(int fd, char *addr, size_t cap);
+
+/* The address part of a peer name: "127.0.0.1" of "127.0.0.1:5555",
+ * "::1" of "[::1]:5555". */
+void net_peer_host(const char *peer, char *host, size_t cap);
+
+/* Is the numeric address loopback: 127.0.0.0/8, ::1, ::ffff:127.x.y.z? */
+bool net_is_loopback(const char *addr);
+
+/* Who likely holds a port that is in use, in words for a message. */
+const char *net_port_holder(unsigned port);
 
 #endif

@@ -20,16 +20,41 @@ static int safe_name(const char *name)
 	return name[0] != '\0' && name[0] != '.' && strchr(name, '/') == NULL;
 }
 
+int queue_make(char *err, const char *root)
+{
+	char dir[MAILDIR_PATH_MAX], parent[MAILDIR_PATH_MAX];
+
+	if (maildir_make_box(err, root, QUEUE_BOX) < 0) /* fsyncs parents */
+		return -1;
+	if (maildir_path(dir, root, QUEUE_BOX, "env", NULL) < 0 ||
+	    maildir_path(parent, root, QUEUE_BOX, NULL, NULL) < 0) {
+		snprintf(err, MAILDIR_ERR_LEN, "queue path too long under %s", root);
+		return -1;
+	}
+	if (mkdir(dir, 0700) == 0) {
+		/* A new directory survives a crash once its parent is synced. */
+		if (maildir_sync_dir(parent) < 0) {
+			snprintf(err, MAILDIR_ERR_LEN, "cannot sync %s: %s", parent,
+			         strerror(errno));
+			return -1;
+		}
+	} else if (errno != EEXIST) {
+		snprintf(err, MAILDIR_ERR_LEN, "cannot create %s: %s", dir,
+		         strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int queue_write(char *err, const char *root, const struct queue_entry *e)
 {
 	char tmp[MAILDIR_PATH_MAX], dst[MAILDIR_PATH_MAX], dir[MAILDIR_PATH_MAX];
 	FILE *f;
 	int ok;
 
-	if (maildir_make_box(err, root, QUEUE_BOX) < 0)
+	if (queue_make(err, root) < 0)
 		return -1;
 	maildir_path(dir, root, QUEUE_BOX, "env", NULL);
-	mkdir(dir, 0700);
 	if (!safe_name(e->name) ||
 	    maildir_path(tmp, root, QUEUE_BOX, "tmp", e->name) < 0 ||
 	    maildir_path(dst, root, QUEUE_BOX, "env", e->name) < 0) {

@@ -33,6 +33,10 @@ struct queue_entry {
 	char rcpt[QUEUE_RCPT_MAX][ADDR_MAX + 1];
 };
 
+/* Create the queue's directories (each new one's parent fsync'd) if
+ * they are missing.  0, or -1 with err naming the one that failed. */
+int queue_make(char *err, const char *root);
+
 /* Write (or rewrite) an envelope durably.  0, or -1 with err. */
 int queue_write(char *err, const char *root, const struct queue_entry *e);
 

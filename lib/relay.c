@@ -6,9 +6,11 @@
  * recipients there (RFC 5321 4.5.4.1: retry, and do not hammer).  After
  * each message its envelope is rewritten: delivered recipients removed,
  * refused ones (5xx) bounced, deferred ones (4xx, no answer) kept with
- * the next try at now + retry * 2^(attempts - 1), at most an hour.
+ * the next try at now + retry * 2^(attempts - 1), at most an hour;
+ * a pass counts one attempt per message, however many routes it has.
  */
 #include "relay.h"
+#include "conn.h"
 #include "dsn.h"
 #include "queue.h"
 #include "server.h"
@@ -17,11 +19,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -220,7 +221,9 @@ static void hop_send(struct hop *h, struct queue_entry *e, size_t *idx,
 			memmove(e->rcpt[k++], e->rcpt[i], ADDR_MAX + 1);
 	}
 	e->nrcpt = k;
-	if (deferred) {
+	/* One attempt per message per pass, however many routes it has:
+	 * the first route to defer it moves its next try past now. */
+	if (deferred && e->next <= (long long)h->now) {
 		e->attempts++;
 		e->next = (long long)h->now + backoff(h->rc, e->attempts);
 	}
@@ -340,38 +343,42 @@ static long long run_pass(const struct relay_config *rc,
 /* ---- the runner process ---- */
 
 /*
- * Sleep until ts passes, new mail is queued (a byte on the wake pipe) or
- * the server stops.  SIGTERM is blocked from the check to the wait and
- * let in by pselect() itself, so it cannot slip in between and be
- * missed.
+ * Sleep until ms pass, new mail is queued (a byte on the wake pipe) or
+ * the server stops.  The stop is seen through conn's self-pipe, which
+ * poll() watches too, so a SIGTERM landing just before poll() cannot be
+ * slept on.  Returns -1 when the wake pipe reads EOF: the server and
+ * every session are gone (or a --stdio session is over).
  */
-static void wait_for_work(int wake, struct timespec *ts, const sigset_t *block)
+static int wait_for_work(int wake, int ms)
 {
-	sigset_t orig;
-	fd_set fds;
+	struct pollfd p[2] = { { .fd = wake, .events = POLLIN },
+		               { .fd = conn_stop_fd(), .events = POLLIN } };
 	char buf[256];
+	ssize_t n;
 
-	FD_ZERO(&fds);
-	if (wake >= 0)
-		FD_SET(wake, &fds);
-	sigprocmask(SIG_BLOCK, block, &orig);
-	if (!conn_stop_requested() &&
-	    pselect(wake + 1, &fds, NULL, NULL, ts, &orig) > 0)
-		while (read(wake, buf, sizeof buf) > 0)
-			; /* empty it: one pass serves every wake-up */
-	sigprocmask(SIG_SETMASK, &orig, NULL);
+	if (conn_stop_requested() || poll(p, 2, ms) <= 0 || p[0].revents == 0)
+		return 0;
+	while ((n = read(wake, buf, sizeof buf)) > 0)
+		; /* empty it: one pass serves every wake-up */
+	return n == 0 ? -1 : 0;
 }
 
-/* Only one runner per queue: an fcntl lock the kernel drops on exit. */
-static int queue_lock(const struct relay_config *rc)
+/* Only one runner per queue: an fcntl lock the kernel drops on exit.
+ * A queue that cannot be made is logged (once per runner). */
+static int queue_lock(const struct relay_config *rc, bool *told)
 {
 	char path[MAILDIR_PATH_MAX], err[MAILDIR_ERR_LEN];
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	int fd;
 
-	if (maildir_make_box(err, rc->maildir, QUEUE_BOX) < 0 ||
-	    maildir_path(path, rc->maildir, QUEUE_BOX, ".lock", NULL) < 0)
+	if (queue_make(err, rc->maildir) < 0 ||
+	    maildir_path(path, rc->maildir, QUEUE_BOX, ".lock", NULL) < 0) {
+		if (!*told)
+			log_event("relay", "%s: the queue waits until it can "
+			          "be made", err);
+		*told = true;
 		return -1;
+	}
 	fd = open(path, O_RDWR | O_CREAT, 0600);
 	if (fd >= 0 && fcntl(fd, F_SETLK, &fl) < 0) {
 		close(fd);
@@ -385,33 +392,33 @@ void relay_runner(void *arg)
 	const struct relay_config *rc = arg;
 	struct smtp_client *client = calloc(1, sizeof *client);
 	struct queue_entry *e = calloc(1, sizeof *e);
-	sigset_t block;
 	int wake = server_wake_fd();
 	pid_t parent = getppid();
 	int lock = -1;
+	bool last = false, told = false;
 
 	if (client == NULL || e == NULL)
 		return;
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
 	log_event("relay", "queue runner started for %zu route(s)", rc->nroute);
 	queue_sweep_orphans(rc->maildir, (long long)time(NULL) - RELAY_ORPHAN_AGE);
 	/* Stop with the server, even one killed with SIGKILL (we would
-	 * become init's child then). */
+	 * become init's child then); after its last session, one more
+	 * pass delivers what that session queued. */
 	while (!conn_stop_requested() && getppid() == parent) {
 		long long next = 0, now = (long long)time(NULL);
-		struct timespec ts = { 5, 0 }; /* no lock yet: look again soon */
+		int ms = 5000; /* no lock yet: look again soon */
 
 		if (lock < 0)
-			lock = queue_lock(rc);
+			lock = queue_lock(rc, &told);
 		if (lock >= 0) {
 			next = run_pass(rc, client, e);
-			ts.tv_sec = next ? (next > now ? next - now : 0) : 5;
-			if (ts.tv_sec > 5) /* look at getppid() now and then */
-				ts.tv_sec = 5;
+			ms = next ? (next > now ? (int)(next - now) * 1000 : 0) : 5000;
+			if (ms > 5000) /* look at getppid() now and then */
+				ms = 5000;
 		}
-		wait_for_work(wake, &ts, &block);
+		if (last)
+			break;
+		last = wait_for_work(wake, ms) < 0;
 	}
 	free(client);
 	free(e);

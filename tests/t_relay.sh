@@ -148,6 +148,56 @@ check "... and it ends in a bounce to the sender, not an endless loop" \
 	wait_count "$A/melek/new" 1
 check "... the bounce says: too many hops" grep -q '554 5.4.6' "$(find "$A/melek/new" -type f | head -n 1)"
 
+# --stdio is a whole session: its queue runner relays the routed mail
+# (after the session, in one last pass).
+S=$T/s R=$T/r
+RPORT=$(free_port)
+"$TOP/smtp_server" -p "$RPORT" -d "$R" -n r.example 2>>"$T/r.log" &
+RPID=$!; PIDS="$PIDS $RPID"
+wait_for grep -qs "port $RPORT" "$T/r.log"
+printf '%s\n' 'S: 220 *' 'C: HELO c' 'S: 250 *' 'C: MAIL FROM:<melek@s.example>' 'S: 250 *' \
+	'C: RCPT TO:<gizem@r.example>' 'S: 250 *' 'C: DATA' 'S: 354 *' 'C: Subject: stdio relay' \
+	'C:' 'C: over the queue' 'C: .' 'S: 250 *' 'C: QUIT' 'S: 221 *' 'EOF' >"$T/stdio.chat"
+chat_ok "--stdio --relay: the session takes routed mail (250) and ends" -- "$TOP/smtp_server" --stdio \
+	-d "$S" -n s.example --relay "r.example=127.0.0.1:$RPORT" <"$T/stdio.chat"
+check "... and relays it: it arrives at the route's server" wait_count "$R/gizem/new" 1
+check "... leaving the stdio server's queue empty" wait_count "$S/.queue/env" 0
+stop_server "$RPID"
+
+# Two routes, both down: one message to both is one attempt per pass
+# (attempts 1, then 2), not one per route (2, then 4).
+D=$T/d DEAD=$(free_port)
+start_server "D" d.log "$TOP/smtp_server" -d "$D" -n d.example --retry 2 \
+	--relay "x.example=127.0.0.1:$DEAD" --relay "y.example=127.0.0.1:$DEAD" || exit 1
+DPID=$LAST_PID APORT=$PORT
+deferred() { [ "$(grep -c 'deferred' "$T/d.log")" -ge "$1" ]; }
+attempts() { sed -n 's/^attempts //p' "$D"/.queue/env/*; }
+check "two routes down: a message to both is queued" send_a melek@d.example u@x.example v@y.example
+wait_for deferred 2
+check "... after the first pass (deferred on both routes): attempts 1" test "$(attempts)" = 1
+wait_for deferred 4
+check "... after the second pass: attempts 2" test "$(attempts)" = 2
+stop_server "$DPID"
+
+# The queue runner, killed, is restarted after a delay that grows
+# (1 s, then 2 s): never at once, never in a busy loop.
+start_server "E" e.log "$TOP/smtp_server" -d "$T/e" --relay "x.example=127.0.0.1:$DEAD" || exit 1
+EPID=$LAST_PID
+runners() { grep -c 'queue runner started' "$T/e.log"; }
+runner_pid() { sed -n 's/.*smtp_server\[\([0-9]*\)\] \[relay\] queue runner started.*/\1/p' "$T/e.log" | tail -n 1; }
+has_runners() { [ "$(runners)" -ge "$1" ]; }
+wait_for has_runners 1
+kill -9 "$(runner_pid)"
+sleep 0.5
+check "queue runner killed: not restarted at once" test "$(runners)" -eq 1
+check "... but within a few seconds" wait_for has_runners 2
+check "... the log says when" grep -q 'helper process killed by signal 9; restarting it in 1 s' "$T/e.log"
+kill -9 "$(runner_pid)"
+check "killed again soon: the next delay is longer (2 s)" \
+	wait_for grep -q 'restarting it in 2 s' "$T/e.log"
+stop_server "$EPID"
+check "... and SIGTERM still stops the server" sh -c "! kill -0 $EPID 2>/dev/null"
+
 # make journey: the whole trip in one terminal, for the class.
 if sh "$TOP/scripts/journey.sh" >"$T/journey.out" 2>&1; then
 	pass "scripts/journey.sh (make journey) exits 0"

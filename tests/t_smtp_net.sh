@@ -87,7 +87,13 @@ chat_ok "a restart binds the same port at once (SO_REUSEADDR)" 127.0.0.1 "$PORT"
 "$TOP/smtp_server" -d "$MD" -p "$PORT" 2>"$T/inuse.log"
 rc=$?
 check "a port in use is an error (EX_UNAVAILABLE)" test "$rc" -eq 69
-check "... naming the port and who may hold it" grep -q "port $PORT: Address already in use (another program holds this port: another lab server, or MailHog/Mailpit" "$T/inuse.log"
+check "... naming the port and who may hold it" grep -q "port $PORT: Address already in use (probably another program;" "$T/inuse.log"
+check "... and how to find it (ss, lsof) or stop the lab" grep -q "find it with 'ss -ltnp' or 'lsof -i :$PORT', stop it (the lab's servers: scripts/lab.sh stop)" "$T/inuse.log"
+# pop_server says the same, on one line.
+"$TOP/pop_server" -d "$MD" -p "$PORT" 2>"$T/inuse_pop.log"
+check "pop_server: a port in use names the port and the way to the holder" \
+	grep -q "port $PORT: Address already in use (probably another program; find it with 'ss -ltnp' or 'lsof -i :$PORT'" "$T/inuse_pop.log"
+check "... in one line" test "$(wc -l <"$T/inuse_pop.log")" -eq 1
 stop_server "$AGAIN"
 
 if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
