@@ -565,6 +565,7 @@ static const struct option options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS },
+	{ "max-per-ip", required_argument, NULL, SERVER_OPT_MAX_PER_IP },
 	{ "stdio", no_argument, NULL, OPT_STDIO },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -606,6 +607,7 @@ int main(int argc, char **argv)
 	struct server_config srv = {
 		.port = POP_DEFAULT_PORT, .max_clients = 100,
 		.busy_reply = "-ERR [SYS/TEMP] too many connections, try again later",
+		.per_ip_reply = "-ERR [SYS/TEMP] too many connections from your address, try again later",
 		.session = pop_session, .ctx = &cfg,
 	};
 

@@ -589,6 +589,7 @@ static const struct option options[] = {
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS },
+	{ "max-per-ip", required_argument, NULL, SERVER_OPT_MAX_PER_IP },
 	{ "domain", required_argument, NULL, OPT_DOMAIN },
 	{ "auth-required", no_argument, NULL, OPT_AUTH_REQUIRED },
 	{ "strict-crlf", no_argument, NULL, OPT_STRICT },
@@ -662,6 +663,7 @@ int main(int argc, char **argv)
 	struct server_config srv = {
 		.port = 1025, .max_clients = 100,
 		.busy_reply = "421 4.3.2 Too many connections, try again later",
+		.per_ip_reply = "421 4.7.0 Too many connections from your address, try again later",
 		.session = smtp_session, .ctx = &cfg,
 	};
 
