@@ -33,6 +33,8 @@
 #include "address.h"
 #include "mime_out.h"
 #include "smtp_client.h"
+#include "teach.h"
+#include "i18n.h"
 #include "util.h"
 
 #define MAIL_RCPT_MAX 100     /* RFC 5321 4.5.3.1.8: servers take 100 */
@@ -352,23 +354,22 @@ static int send_mail(const struct options *o)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: mail_send [-H HOST] [-p PORT] [-f FROM] [-t TO]... [-c CC]...\n"
+	fprintf(f, _("usage: mail_send [-H HOST] [-p PORT] [-f FROM] [-t TO]... [-c CC]...\n"
 	    "                 [--bcc ADDR]... [-s SUBJECT] [-m TEXT | -F FILE]\n"
 	    "                 [-a FILE]... [--header 'Name: value']... [--raw FILE]\n"
 	    "                 [-u USER -w PASSWORD] [--ehlo NAME] [--timeout S] [-v]\n"
 	    "\n"
 	    "Build a mail and send it over SMTP.  With no options: the lab's test\n"
-	    "message, from " SEED_FROM " to " SEED_TO ", to localhost:1025.\n"
+	    "message, from %s to %s, to localhost:1025.\n"
 	    "\n"
 	    "  -H, --host HOST        SMTP server (default localhost)\n"
 	    "  -p, --port PORT        its port (default 1025)\n"
-	    "  -f, --from ADDR        sender, envelope and From: (default " SEED_FROM ")\n"
-	    "  -t, --to ADDR          recipient in To:, repeatable (default " SEED_TO ")\n"
+	    "  -f, --from ADDR        sender, envelope and From: (default %s)\n"
+	    "  -t, --to ADDR          recipient in To:, repeatable (default %s)\n"
 	    "                         ADDR: a@b, 'Name <a@b>', or several: 'a@b, c@d'\n"
 	    "  -c, --cc ADDR          recipient in Cc:, repeatable\n"
 	    "      --bcc ADDR         recipient in the envelope only, repeatable\n"
-	    "  -s, --subject TEXT     subject, UTF-8 welcome (default " SEED_SUBJECT ")\n"
+	    "  -s, --subject TEXT     subject, UTF-8 welcome (default %s)\n"
 	    "  -m, --message TEXT     the body text\n"
 	    "  -F, --file FILE        the body text from FILE\n"
 	    "                         (neither: stdin when it is a pipe or a file)\n"
@@ -380,8 +381,10 @@ static void usage(FILE *f)
 	    "      --ehlo NAME        name to greet with (default this host's)\n"
 	    "      --timeout SECONDS  limit per reply (default 60)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
-	    "  -h, --help             this text;  --version  the version\n"
-	    "\n"
+	    "  -h, --help             this text;  --version  the version\n"),
+	    SEED_FROM, SEED_TO, SEED_FROM, SEED_TO, SEED_SUBJECT);
+	teach_usage(f, TEACH_USAGE_CLIENT);
+	fputs(_("\n"
 	    "Exit status: 0 sent; 67 sent, but some recipients refused (listed);\n"
 	    "64 bad options; 66 a file to send is missing; 68 unknown host;\n"
 	    "69 refused (connection refused, 5xx reply, every recipient refused);\n"
@@ -391,7 +394,7 @@ static void usage(FILE *f)
 	    "while it was being sent (nothing was delivered).\n"
 	    "\n"
 	    "Example:\n"
-	    "  ./mail_send -v -t gizem@example.com -s 'Merhaba' -m 'Nasılsın?' -a notes.pdf\n");
+	    "  ./mail_send -v -t gizem@example.com -s 'Merhaba' -m 'Nasılsın?' -a notes.pdf\n"), f);
 }
 
 enum { OPT_BCC = 256, OPT_HEADER, OPT_RAW, OPT_EHLO, OPT_TIMEOUT,
@@ -417,6 +420,7 @@ static const struct option options[] = {
 	{ "ehlo", required_argument, NULL, OPT_EHLO },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -537,6 +541,9 @@ static const char *check_ehlo(const char *name)
 	return name;
 }
 
+/* --explain, --lang, --step, --delay */
+static struct teach teach;
+
 /* One option into o. */
 static void take_option(struct options *o, int ch)
 {
@@ -561,7 +568,9 @@ static void take_option(struct options *o, int ch)
 	case 'h': usage(stdout); exit(EX_OK);
 	case OPT_VERSION: printf("mail_send (mailab) %s\n", MAILAB_VERSION); exit(EX_OK);
 	default: /* getopt said what was wrong; not 40 lines of usage */
-		fprintf(stderr, "Try '%s --help' for the options.\n",
+		if (teach_option(&teach, ch, optarg))
+			break; /* --explain, --lang, --step, --delay */
+		fprintf(stderr, _("Try '%s --help' for the options.\n"),
 		        util_progname());
 		exit(EX_USAGE);
 	}
@@ -572,7 +581,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "H:p:f:t:c:s:m:F:a:u:w:vh",
+	while ((ch = getopt_long(argc, argv, "H:p:f:t:c:s:m:F:a:u:w:vh" TEACH_SHORT,
 	                         options, NULL)) != -1)
 		take_option(o, ch);
 	if (optind < argc)
@@ -599,6 +608,8 @@ int main(int argc, char **argv)
 
 	util_set_progname(argv[0]);
 	signal(SIGPIPE, SIG_IGN); /* a server that hangs up: EPIPE, a message */
+	teach_lang(argc, argv);
 	parse_options(argc, argv, &o);
+	teach_start(&teach, EXPLAIN_SMTP, &o.verbose);
 	return exit_code(send_mail(&o));
 }

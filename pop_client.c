@@ -35,6 +35,8 @@
 #include "pop3_client.h"
 #include "server.h"
 #include "util.h"
+#include "i18n.h"
+#include "teach.h"
 
 #define POPC_DEFAULT_PORT 1110    /* pop_server's port (110 needs root) */
 #define POPC_DEFAULT_TIMEOUT 60   /* seconds without an answer */
@@ -467,8 +469,7 @@ static int run(const struct options *o)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: pop_client [-H HOST] [-p PORT] [-u USER] [-w PASSWORD] "
+	fprintf(f, _("usage: pop_client [-H HOST] [-p PORT] [-u USER] [-w PASSWORD] "
 	    "[--apop]\n"
 	    "                  [-n MSG] [--top LINES] [--raw] [--list] "
 	    "[--uidl]\n"
@@ -494,13 +495,15 @@ static void usage(FILE *f)
 	    "      --timeout SECONDS give up on a silent server (default %d)\n"
 	    "  -v, --verbose         print the dialogue (C: and S: lines) on "
 	    "stderr\n"
-	    "  -h, --help, --version\n\n"
+	    "  -h, --help, --version\n"),
+	    POPC_DEFAULT_PORT, POPC_DEFAULT_TIMEOUT);
+	teach_usage(f, TEACH_USAGE_CLIENT);
+	fputs(_("\n"
 	    "Example: pop_client -v -u gizem -w 1234 -n 2\n"
 	    "Exit: 0 ok, 64 usage, 67 unknown host, 69 server unavailable or "
 	    "-ERR,\n"
 	    "      74 local file, 75 network failure, timeout or mailbox busy,\n"
-	    "      76 broken server reply, 77 login refused.\n",
-	    POPC_DEFAULT_PORT, POPC_DEFAULT_TIMEOUT);
+	    "      76 broken server reply, 77 login refused.\n"), f);
 }
 
 enum { OPT_APOP = 256, OPT_TOP, OPT_RAW, OPT_LIST, OPT_UIDL, OPT_ALL,
@@ -524,8 +527,12 @@ static const struct option long_options[] = {
 	{ "delete", no_argument, NULL, OPT_DELETE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --explain, --lang, --step, --delay */
+static struct teach teach;
 
 /* One option into o; exits on -h, --version and a bad option. */
 static void take_option(struct options *o, int ch, const char *arg)
@@ -551,7 +558,9 @@ static void take_option(struct options *o, int ch, const char *arg)
 	case 'h': usage(stdout); exit(EX_OK);
 	case OPT_VERSION: printf("pop_client %s\n", MAILAB_VERSION); exit(EX_OK);
 	default: /* getopt said what was wrong; not 40 lines of usage */
-		fprintf(stderr, "Try '%s --help' for the options.\n",
+		if (teach_option(&teach, ch, arg))
+			break; /* --explain, --lang, --step, --delay */
+		fprintf(stderr, _("Try '%s --help' for the options.\n"),
 		        util_progname());
 		exit(EX_USAGE);
 	}
@@ -565,7 +574,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		               .pass = "1234", .port = POPC_DEFAULT_PORT,
 		               .msg = 1, .top = -1,
 		               .timeout = POPC_DEFAULT_TIMEOUT };
-	while ((ch = getopt_long(argc, argv, "H:p:u:w:n:o:vh", long_options,
+	while ((ch = getopt_long(argc, argv, "H:p:u:w:n:o:vh" TEACH_SHORT, long_options,
 	                         NULL)) != -1)
 		take_option(o, ch, optarg);
 	if (optind < argc)
@@ -585,7 +594,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	util_set_progname(argv[0]);
+	teach_lang(argc, argv);
 	parse_options(&o, argc, argv);
+	teach_start(&teach, EXPLAIN_POP3, &o.verbose);
 	if (o.verbose)
 		hold_stdout(&held);
 	rc = run(&o);

@@ -27,12 +27,14 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "i18n.h"
 #include "identity.h"
 #include "maildir.h"
 #include "md5.h"
 #include "pop_msg.h"
 #include "server.h"
 #include "session.h"
+#include "teach.h"
 #include "users.h"
 #include "util.h"
 
@@ -508,7 +510,8 @@ static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
 	/* RFC 1939 7: a timestamp unique to this greeting, for APOP. */
 	snprintf(p->stamp, sizeof p->stamp, "<%ld.%lld@%.255s>", (long)getpid(),
 	         (long long)time(NULL), c->hostname);
-	session_reply(&p->s, "+OK mailab POP3 server ready %s", p->stamp);
+	if (!session_fault(&p->s, "CONNECT")) /* --fail CONNECT=-ERR */
+		session_reply(&p->s, "+OK mailab POP3 server ready %s", p->stamp);
 	session_run(&p->s);
 	dropped = p->s.end != CONN_LINE && p->box.lock_fd >= 0;
 	if (p->s.end == CONN_TIMEOUT) /* RFC 1939 3: autologout, no UPDATE */
@@ -517,7 +520,7 @@ static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
 		session_send(&p->s, "-ERR [SYS/TEMP] server shutting down");
 	conn_flush(&p->s.conn);
 	maildir_close(&p->box); /* releases the lock; removes nothing */
-	session_log_end(&p->s, dropped ? ": no QUIT, maildrop left unchanged"
+	session_log_end(&p->s, dropped ? N_(": no QUIT, maildrop left unchanged")
 	                               : NULL);
 	free(p);
 }
@@ -526,8 +529,7 @@ static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: pop_server [-p PORT] [-b ADDR]... [-d DIR] [-U FILE]\n"
+	fputs(_("usage: pop_server [-p PORT] [-b ADDR]... [-d DIR] [-U FILE]\n"
 	    "                  [--timeout SECONDS] [--max-clients N] [--stdio] [-v]\n"
 	    "\n"
 	    "Serve the mail in DIR/<user>/{new,cur}/ (Maildir) over POP3.\n"
@@ -542,8 +544,9 @@ static void usage(FILE *f)
 	    "      --max-clients N    sessions at once (default 100)\n"
 	    "      --stdio            one session on stdin/stdout (inetd style)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
-	    "  -h, --help             this text;  --version  the version\n"
-	    "\n"
+	    "  -h, --help             this text;  --version  the version\n"), f);
+	teach_usage(f, TEACH_USAGE_POP3);
+	fputs(_("\n"
 	    "Example:\n"
 	    "  ./pop_server -v            then, in another terminal:\n"
 	    "  nc -C localhost 1110       and type USER gizem, PASS 1234, LIST\n"
@@ -551,7 +554,7 @@ static void usage(FILE *f)
 	    "In Wireshark, capture on the loopback interface (lo / lo0) with the\n"
 	    "display filter:  tcp.port == 1110\n"
 	    "Port 1110 is not POP3's usual 110, so use Analyze > Decode As... >\n"
-	    "TCP port 1110 > POP to see the commands decoded.\n");
+	    "TCP port 1110 > POP to see the commands decoded.\n"), f);
 }
 
 enum { OPT_TIMEOUT = 256, OPT_STDIO, OPT_VERSION };
@@ -567,8 +570,12 @@ static const struct option options[] = {
 	{ "max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS },
 	{ "stdio", no_argument, NULL, OPT_STDIO },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	TEACH_OPTIONS, TEACH_FAIL_OPTION,
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --explain, --lang, --step, --delay, --fail */
+static struct teach teach;
 
 /* Fill cfg and srv from argv; returns true for --stdio. */
 static bool parse_options(int argc, char **argv, struct pop_config *cfg,
@@ -577,7 +584,7 @@ static bool parse_options(int argc, char **argv, struct pop_config *cfg,
 	bool stdio = false;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "p:b:d:U:vh", options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:b:d:U:vh" TEACH_SHORT, options, NULL)) != -1) {
 		switch (ch) {
 		case 'd': cfg->maildir = optarg; break;
 		case 'U': cfg->users_file = optarg; break;
@@ -586,10 +593,11 @@ static bool parse_options(int argc, char **argv, struct pop_config *cfg,
 		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
 		case OPT_STDIO: stdio = true; break;
 		case OPT_VERSION: printf("pop_server (mailab) %s\n", MAILAB_VERSION); exit(0);
-		default:
-			if (!server_option(srv, ch, optarg)) /* -p, -b, ... */
-				die(EX_USAGE, "try 'pop_server --help' for the "
-				    "options"); /* getopt named the typo */
+		default: /* -p, -b, ..., the teaching modes */
+			if (!server_option(srv, ch, optarg) &&
+			    !teach_option(&teach, ch, optarg))
+				die(EX_USAGE, _("try 'pop_server --help' for the "
+				                "options")); /* getopt named the typo */
 		}
 	}
 	if (optind < argc)
@@ -611,7 +619,11 @@ int main(int argc, char **argv)
 
 	util_set_progname(argv[0]);
 	util_hostname(cfg.hostname, sizeof cfg.hostname);
+	teach_lang(argc, argv);
+	teach_server(&teach, FAULT_POP3, commands);
 	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	teach_start(&teach, EXPLAIN_POP3, &cfg.verbose);
+	teach_serve(&teach, &srv);
 	if (users_readable(cfg.users_file) < 0)
 		die(EX_NOINPUT, "cannot read users file %s", cfg.users_file);
 	return stdio ? server_stdio(&srv) : server_run(&srv);

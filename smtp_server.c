@@ -32,6 +32,7 @@
 
 #include "conn.h"
 #include "delivery.h"
+#include "i18n.h"
 #include "identity.h"
 #include "maildir.h"
 #include "net.h"
@@ -42,6 +43,7 @@
 #include "smtp_auth.h"
 #include "smtp_data.h"
 #include "smtp_params.h"
+#include "teach.h"
 #include "users.h"
 #include "util.h"
 
@@ -302,6 +304,10 @@ static void data_finish(struct smtp *m, struct maildir_delivery *d,
 	struct session *s = &m->s;
 	char err[MAILDIR_ERR_LEN];
 
+	if (session_fault(s, "END")) { /* --fail END=...: store nothing */
+		maildir_abort(d);
+		return;
+	}
 	if (r->too_big || r->bare_lf || r->hops > SMTP_HOPS_MAX) {
 		maildir_abort(d);
 		if (r->too_big)
@@ -512,8 +518,9 @@ static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 	session_init(&m->s, &smtp_proto, m, rfd, wfd, peer, c->timeout,
 	             c->verbose, ST_INIT);
 	net_peer_addr(rfd, m->peer_addr, sizeof m->peer_addr);
-	session_reply(&m->s, "220 %s %s mailab ready", c->hostname,
-	              c->esmtp ? "ESMTP" : "SMTP");
+	if (!session_fault(&m->s, "CONNECT")) /* --fail CONNECT=554 */
+		session_reply(&m->s, "220 %s %s mailab ready", c->hostname,
+		              c->esmtp ? "ESMTP" : "SMTP");
 	session_run(&m->s);
 	/* Tell the client why the session ends, when it can still hear it. */
 	if (m->s.end == CONN_TIMEOUT)
@@ -531,8 +538,7 @@ static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: smtp_server [-p PORT] [-b ADDR]... [-d DIR] [-n HOSTNAME]\n"
+	fputs(_("usage: smtp_server [-p PORT] [-b ADDR]... [-d DIR] [-n HOSTNAME]\n"
 	    "                   [--max-size BYTES] [--timeout SECONDS]\n"
 	    "                   [--max-clients N] [--domain DOMAIN]... [-U FILE]\n"
 	    "                   [--auth-required] [--strict-crlf] [--stdio]\n"
@@ -561,8 +567,9 @@ static void usage(FILE *f)
 	    "      --no-pipelining, --no-8bitmime  do not offer the extension\n"
 	    "      --no-esmtp         refuse EHLO (502): HELO only\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
-	    "  -h, --help             this text;  --version  the version\n"
-	    "\n"
+	    "  -h, --help             this text;  --version  the version\n"), f);
+	teach_usage(f, TEACH_USAGE_SMTP);
+	fputs(_("\n"
 	    "Example:\n"
 	    "  ./smtp_server -v            then, in another terminal:\n"
 	    "  nc -C localhost 1025        and type HELO, MAIL FROM:, ...\n"
@@ -570,7 +577,7 @@ static void usage(FILE *f)
 	    "In Wireshark, capture on the loopback interface (lo / lo0) with the\n"
 	    "display filter:  tcp.port == 1025\n"
 	    "Port 1025 is not SMTP's usual 25, so use Analyze > Decode As... >\n"
-	    "TCP port 1025 > SMTP to see the commands decoded.\n");
+	    "TCP port 1025 > SMTP to see the commands decoded.\n"), f);
 }
 
 enum { OPT_MAX_SIZE = 256, OPT_TIMEOUT, OPT_DOMAIN,
@@ -600,8 +607,12 @@ static const struct option options[] = {
 	{ "relay", required_argument, NULL, OPT_RELAY },
 	{ "retry", required_argument, NULL, OPT_RETRY },
 	{ "queue-lifetime", required_argument, NULL, OPT_LIFETIME },
+	TEACH_OPTIONS, TEACH_FAIL_OPTION,
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --explain, --lang, --step, --delay, --fail */
+static struct teach teach;
 
 /* Fill cfg and srv from argv; returns true for --stdio. */
 static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
@@ -610,7 +621,7 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 	bool stdio = false;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "p:b:d:n:U:vh", options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:b:d:n:U:vh" TEACH_SHORT, options, NULL)) != -1) {
 		switch (ch) {
 		case 'd': cfg->maildir = optarg; break;
 		case 'n': str_copy(cfg->hostname, optarg, sizeof cfg->hostname); break;
@@ -639,10 +650,11 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		case OPT_NO_8BITMIME: cfg->eightbit = false; break;
 		case OPT_NO_ESMTP: cfg->esmtp = false; break;
 		case OPT_VERSION: printf("smtp_server (mailab) %s\n", MAILAB_VERSION); exit(0);
-		default:
-			if (!server_option(srv, ch, optarg)) /* -p, -b, ... */
-				die(EX_USAGE, "try 'smtp_server --help' for the "
-				    "options"); /* getopt named the typo */
+		default: /* -p, -b, ..., the teaching modes */
+			if (!server_option(srv, ch, optarg) &&
+			    !teach_option(&teach, ch, optarg))
+				die(EX_USAGE, _("try 'smtp_server --help' for the "
+				                "options")); /* getopt named the typo */
 		}
 	}
 	if (optind < argc)
@@ -667,7 +679,11 @@ int main(int argc, char **argv)
 
 	util_set_progname(argv[0]);
 	util_hostname(cfg.hostname, sizeof cfg.hostname);
+	teach_lang(argc, argv);
+	teach_server(&teach, FAULT_SMTP, commands);
 	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	teach_start(&teach, EXPLAIN_SMTP, &cfg.verbose);
+	teach_serve(&teach, &srv);
 	cfg.relay.maildir = cfg.maildir;
 	cfg.relay.hostname = cfg.hostname;
 	cfg.relay.verbose = cfg.verbose;

@@ -9,8 +9,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
+#include "teach.h"
+
 /* The one piece of global state: set from a signal handler. */
 static volatile sig_atomic_t stop_requested;
+/* Set once at start-up (conn_teach_all): the teaching modes. */
+static struct teach *teach_all;
+
+void conn_teach_all(struct teach *t)
+{
+	teach_all = t;
+}
 
 void conn_request_stop(void)
 {
@@ -32,6 +42,9 @@ void conn_init(struct conn *c, int rfd, int wfd, int timeout_s, bool trace,
 	c->trace = trace;
 	c->in_tag = role == CONN_SERVER ? "C: " : "S: ";
 	c->out_tag = role == CONN_SERVER ? "S: " : "C: ";
+	c->teach = teach_all;
+	if (c->teach)
+		teach_reset(c->teach);
 }
 
 void conn_trace(const struct conn *c, const char *tag, const char *p,
@@ -53,6 +66,8 @@ void conn_trace(const struct conn *c, const char *tag, const char *p,
 	memcpy(line + k, p, n);
 	line[k + n] = '\n';
 	fwrite(line, 1, k + n + 1, stderr); /* one write: lines stay whole */
+	if (c->teach)
+		teach_traced(c->teach, tag, p, n);
 }
 
 /* Wait until fd is ready; 1 ready, 0 timeout, -1 error, -2 stop. */
@@ -217,10 +232,19 @@ int conn_write(struct conn *c, const void *p, size_t n)
 
 int conn_send_line(struct conn *c, const char *line, size_t len)
 {
+	/* --step/--delay: what went before is on the wire before the wait,
+	 * and this line goes out on its own after it. */
+	bool paced = c->teach && teach_paced(c->teach);
+
+	if (paced) {
+		if (c->wlen > 0 && conn_flush(c) < 0)
+			return -1;
+		teach_before_send(c->teach, line, len);
+	}
 	conn_trace(c, c->out_tag, line, len);
 	if (conn_write(c, line, len) < 0 || conn_write(c, "\r\n", 2) < 0)
 		return -1;
-	return 0;
+	return paced ? conn_flush(c) : 0;
 }
 
 int conn_printf(struct conn *c, const char *fmt, ...)

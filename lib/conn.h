@@ -19,6 +19,8 @@
 
 enum conn_role { CONN_SERVER, CONN_CLIENT };
 
+struct teach; /* lib/teach.h: --explain, --step, --delay */
+
 enum conn_status {
 	CONN_LINE,    /* a whole line, its LF included */
 	CONN_PART,    /* the buffer is full and the line goes on */
@@ -38,6 +40,7 @@ struct conn {
 	const char *in_tag;      /* "C: " on a server, "S: " on a client */
 	const char *out_tag;
 	bool saw_cr;             /* the peer has sent a CR at some point */
+	struct teach *teach;     /* teaching modes, or NULL */
 	int err;                 /* errno of the last CONN_ERROR */
 	size_t rpos, rlen, wlen;
 	unsigned char rbuf[CONN_BUF];
@@ -79,6 +82,12 @@ int conn_flush(struct conn *c);
 /* Print one line of the trace: tag then text minus its line ending. */
 void conn_trace(const struct conn *c, const char *tag, const char *p,
                 size_t n);
+
+/*
+ * The teaching modes: every connection set up after this call (in this
+ * process) explains each traced line and paces each line it sends.
+ */
+void conn_teach_all(struct teach *t);
 
 /* Async-signal-safe: make blocked reads return CONN_STOP. */
 void conn_request_stop(void);
