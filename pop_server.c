@@ -121,7 +121,7 @@ static void open_maildrop(struct pop *p, const char *box, const char *how)
 		session_reply(s, rc == 1 ? "-ERR [IN-USE] maildrop already locked "
 		                           "by another session"
 		                         : "-ERR [SYS/TEMP] cannot open the maildrop");
-		log_event(s->peer, "login as %s: %s", box, err);
+		log_event(s->peer, _("login as %s: %s"), box, err);
 		return;
 	}
 	str_copy(p->box_name, box, sizeof p->box_name);
@@ -129,7 +129,7 @@ static void open_maildrop(struct pop *p, const char *box, const char *how)
 	drop_totals(p, &count, &octets);
 	session_reply(s, "+OK %s has %zu messages (%llu octets)", box, count,
 	              octets);
-	log_event(s->peer, "login as %s (%s): %zu messages, %llu octets", box,
+	log_event(s->peer, _("login as %s (%s): %zu messages, %llu octets"), box,
 	          how, count, octets);
 }
 
@@ -142,7 +142,7 @@ static void login_refused(struct pop *p, const char *user, int found,
 		session_reply(&p->s, "-ERR [SYS/TEMP] cannot read the users file");
 	else
 		session_reply(&p->s, "-ERR [AUTH] invalid user name or password");
-	log_event(p->s.peer, "login as %.64s (%s): refused%s", user, how,
+	log_event(p->s.peer, _("login as %.64s (%s): refused%s"), user, how,
 	          found < 0 ? " (users file unreadable)" : "");
 }
 
@@ -316,7 +316,7 @@ static void send_reply(struct pop *p, const char *arg, bool top,
 		if (fd >= 0)
 			close(fd);
 		session_reply(s, "-ERR [SYS/TEMP] cannot read message %ld", i + 1);
-		log_event(s->peer, "cannot read %s",
+		log_event(s->peer, _("cannot read %s"),
 		          maildir_msg_name(&p->box, (size_t)i));
 		return;
 	}
@@ -324,15 +324,15 @@ static void send_reply(struct pop *p, const char *arg, bool top,
 	sent = pop_msg_send(&s->conn, fd, top, lines);
 	close(fd);
 	if (sent < 0 || conn_send_line(&s->conn, ".", 1) < 0) {
-		log_event(s->peer, "message %ld not sent whole: ending session",
+		log_event(s->peer, _("message %ld not sent whole: ending session"),
 		          i + 1);
 		s->why = "message not sent whole";
 		session_set_state(s, ST_DONE); /* the reply is broken: no UPDATE */
 		return;
 	}
 	if (sent != octets) /* a hand-made name with a wrong W= */
-		log_event(s->peer, "message %ld: %lld octets sent, %lld announced "
-		          "(W= in %s)", i + 1, sent, octets,
+		log_event(s->peer, _("message %ld: %lld octets sent, %lld announced "
+		          "(W= in %s)"), i + 1, sent, octets,
 		          maildir_msg_name(&p->box, (size_t)i));
 	if (!top)
 		p->box.msg[i].seen = 1;
@@ -416,7 +416,7 @@ static void cmd_quit(struct session *s, char *arg)
 	if (failed != 0) {
 		session_reply(s, "-ERR [SYS/PERM] some deleted messages not "
 		                 "removed");
-		log_event(s->peer, "update of %s: %s", p->box_name, err);
+		log_event(s->peer, _("update of %s: %s"), p->box_name, err);
 	} else {
 		session_reply(s, "+OK %s POP3 server signing off (%zu messages "
 		                 "left)", p->cfg->hostname, count);
@@ -601,7 +601,7 @@ static bool parse_options(int argc, char **argv, struct pop_config *cfg,
 		}
 	}
 	if (optind < argc)
-		die(EX_USAGE, "unexpected argument '%s' (see --help)", argv[optind]);
+		die(EX_USAGE, _("unexpected argument '%s' (see --help)"), argv[optind]);
 	return stdio;
 }
 
@@ -625,6 +625,6 @@ int main(int argc, char **argv)
 	teach_start(&teach, EXPLAIN_POP3, &cfg.verbose);
 	teach_serve(&teach, &srv);
 	if (users_readable(cfg.users_file) < 0)
-		die(EX_NOINPUT, "cannot read users file %s", cfg.users_file);
+		die(EX_NOINPUT, _("cannot read users file %s"), cfg.users_file);
 	return stdio ? server_stdio(&srv) : server_run(&srv);
 }

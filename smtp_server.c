@@ -318,18 +318,18 @@ static void data_finish(struct smtp *m, struct maildir_delivery *d,
 		else
 			session_reply(s, "554 5.4.6 Too many hops (%u Received: "
 			                 "headers): mail loop?", r->hops);
-		log_event(s->peer, "message %s refused", id);
+		log_event(s->peer, _("message %s refused"), id);
 		return;
 	}
 	if (delivery_commit(err, d, m->cfg->maildir, &m->env) < 0) {
-		log_event(s->peer, "message %s not stored: %s", id, err);
+		log_event(s->peer, _("message %s not stored: %s"), id, err);
 		session_reply(s, "451 4.3.0 Local error, message not stored");
 		return;
 	}
 	session_reply(s, "250 2.0.0 Ok: queued as %s", id);
-	log_event(s->peer, "message %s stored: %llu octets from <%s> (HELO %s) "
-	          "for <%s>%s, %zu mailbox(es)", id, r->octets, m->env.from,
-	          m->helo, m->env.rcpt[0], m->env.nrcpt > 1 ? " and others" : "",
+	log_event(s->peer, _("message %s stored: %llu octets from <%s> (HELO %s) "
+	          "for <%s>%s, %zu mailbox(es)"), id, r->octets, m->env.from,
+	          m->helo, m->env.rcpt[0], m->env.nrcpt > 1 ? _(" and others") : "",
 	          m->env.nbox);
 	if (m->env.nrouted > 0)
 		server_wake_helper(); /* the queue runner: new mail to relay */
@@ -360,7 +360,7 @@ static void cmd_data(struct session *s, char *arg)
 	st = delivery_receive(&s->conn, s->ending, m->cfg->max_size, &d, &r);
 	if (st != CONN_LINE) {
 		maildir_abort(&d); /* cut short: keep nothing */
-		log_event(s->peer, "message %s dropped: %s", id,
+		log_event(s->peer, _("message %s dropped: %s"), id,
 		          conn_status_text(&s->conn, st));
 		session_lost(s, st);
 		return;
@@ -632,14 +632,14 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
 		case OPT_DOMAIN:
 			if (cfg->relay.ndomain == RELAY_DOMAINS_MAX)
-				die(EX_USAGE, "--domain: at most %d domains", RELAY_DOMAINS_MAX);
+				die(EX_USAGE, _("--domain: at most %d domains"), RELAY_DOMAINS_MAX);
 			cfg->relay.domains[cfg->relay.ndomain++] = optarg;
 			break;
 		case OPT_RELAY:
 			if (cfg->relay.nroute == RELAY_ROUTES_MAX ||
 			    relay_parse_route(optarg, &cfg->relay.routes[cfg->relay.nroute++]) < 0)
-				die(EX_USAGE, "--relay: '%s' is not DOMAIN=HOST:PORT "
-				    "(at most %d routes)", optarg, RELAY_ROUTES_MAX);
+				die(EX_USAGE, _("--relay: '%s' is not DOMAIN=HOST:PORT "
+				    "(at most %d routes)"), optarg, RELAY_ROUTES_MAX);
 			break;
 		case OPT_RETRY: cfg->relay.retry = opt_ulong("--retry", optarg, 1, 86400); break;
 		case OPT_LIFETIME: cfg->relay.lifetime = opt_ulong("--queue-lifetime", optarg, 0, 31536000); break;
@@ -658,7 +658,7 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		}
 	}
 	if (optind < argc)
-		die(EX_USAGE, "unexpected argument '%s' (see --help)", argv[optind]);
+		die(EX_USAGE, _("unexpected argument '%s' (see --help)"), argv[optind]);
 	return stdio;
 }
 
@@ -693,6 +693,6 @@ int main(int argc, char **argv)
 	}
 	/* users_readable() also warns about names that are no mailbox. */
 	if (users_readable(cfg.users_file) < 0 && cfg.check_rcpt)
-		die(EX_NOINPUT, "cannot read users file %s", cfg.users_file);
+		die(EX_NOINPUT, _("cannot read users file %s"), cfg.users_file);
 	return stdio ? server_stdio(&srv) : server_run(&srv);
 }

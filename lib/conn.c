@@ -270,15 +270,15 @@ const char *conn_status_text(const struct conn *c, enum conn_status st)
 	case CONN_PART:
 		return "ok";
 	case CONN_TOOLONG:
-		return "line too long";
+		return _("line too long");
 	case CONN_EOF:
-		return "connection closed by peer";
+		return _("connection closed by peer");
 	case CONN_TIMEOUT:
-		return "timed out";
+		return _("timed out");
 	case CONN_STOP:
-		return "stopping on signal";
+		return _("stopping on signal");
 	case CONN_ERROR:
 		break;
 	}
-	return c->err ? strerror(c->err) : "I/O error";
+	return c->err ? strerror(c->err) : _("I/O error");
 }

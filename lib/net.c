@@ -1,5 +1,6 @@
 /* net: sockets for listening and connecting.  See net.h. */
 #include "net.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -44,15 +45,15 @@ static void bind_error(char *err, const char *addr, unsigned port, int e)
 	const char *hint = "";
 
 	if (e == EACCES && port < 1024)
-		hint = " (ports below 1024 need root; run as root or pick a "
-		       "port above 1023)";
+		hint = _(" (ports below 1024 need root; run as root or pick a "
+		         "port above 1023)");
 	else if (e == EADDRINUSE)
-		hint = " (another program holds this port: another lab "
-		       "server, or MailHog/Mailpit on 1025; stop it or pick "
-		       "another port with -p)";
+		hint = _(" (another program holds this port: another lab "
+		         "server, or MailHog/Mailpit on 1025; stop it or pick "
+		         "another port with -p)");
 	else if (e == EADDRNOTAVAIL)
-		hint = " (this host has no such address)";
-	snprintf(err, NET_ERR_LEN, "cannot bind %s port %u: %s%s", addr, port,
+		hint = _(" (this host has no such address)");
+	snprintf(err, NET_ERR_LEN, _("cannot bind %s port %u: %s%s"), addr, port,
 	         strerror(e), hint);
 }
 
@@ -65,7 +66,7 @@ static int listen_one(char *err, const struct addrinfo *ai, const char *name,
 
 	fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 	if (fd < 0) {
-		snprintf(err, NET_ERR_LEN, "socket for %s: %s", name,
+		snprintf(err, NET_ERR_LEN, _("socket for %s: %s"), name,
 		         strerror(errno));
 		return -1;
 	}
@@ -106,7 +107,7 @@ static int resolve(char *err, const char *host, unsigned port, int passive,
 	snprintf(service, sizeof service, "%u", port);
 	rc = getaddrinfo(host, service, &hints, res);
 	if (rc != 0) {
-		snprintf(err, NET_ERR_LEN, "cannot resolve %s: %s", host,
+		snprintf(err, NET_ERR_LEN, _("cannot resolve %s: %s"), host,
 		         gai_strerror(rc));
 		return -1;
 	}
@@ -158,7 +159,7 @@ int net_accept(char *err, int lfd, char *peer)
 	int fd = accept(lfd, (void *)&ss, &len);
 
 	if (fd < 0) {
-		snprintf(err, NET_ERR_LEN, "accept: %s", strerror(errno));
+		snprintf(err, NET_ERR_LEN, _("accept: %s"), strerror(errno));
 		return -1;
 	}
 	/* BSDs hand on the listener's O_NONBLOCK; sessions want blocking. */
@@ -215,7 +216,7 @@ int net_connect(char *err, const char *host, unsigned port, int timeout_s)
 	freeaddrinfo(res);
 	if (fd >= 0)
 		return fd;
-	snprintf(err, NET_ERR_LEN, "cannot connect to %s port %u: %s", host,
+	snprintf(err, NET_ERR_LEN, _("cannot connect to %s port %u: %s"), host,
 	         port, strerror(e));
 	return e == ETIMEDOUT ? NET_ERR_TIMEOUT : NET_ERR_REFUSED;
 }

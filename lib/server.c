@@ -1,6 +1,7 @@
 /* server: listen, fork a session per client, stop on a signal. */
 #include "server.h"
 #include "conn.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -131,7 +132,7 @@ static void refuse_busy(const struct server_config *cfg, int fd,
 	ssize_t w = write(fd, line, (size_t)n);
 	(void)w;
 	close(fd);
-	log_event(peer, "refused: %lu clients already connected",
+	log_event(peer, _("refused: %lu clients already connected"),
 	          cfg->max_clients);
 }
 
@@ -148,7 +149,7 @@ static void start_session(const struct server_config *cfg, int cfd,
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		log_event(peer, "cannot fork: %s", strerror(errno));
+		log_event(peer, _("cannot fork: %s"), strerror(errno));
 		close(cfd);
 		return;
 	}
@@ -216,11 +217,11 @@ int server_run(const struct server_config *cfg)
 
 	kids.pid = calloc(kids.cap ? kids.cap : 1, sizeof *kids.pid);
 	if (kids.pid == NULL)
-		die(EX_OSERR, "out of memory for %lu clients", kids.cap);
+		die(EX_OSERR, _("out of memory for %lu clients"), kids.cap);
 
 	signal(SIGPIPE, SIG_IGN);
 	if (open_pipe(sig_pipe) < 0)
-		die(EX_OSERR, "cannot create a pipe: %s", strerror(errno));
+		die(EX_OSERR, _("cannot create a pipe: %s"), strerror(errno));
 	set_handler(SIGINT, on_stop);
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGCHLD, on_child);
@@ -262,7 +263,7 @@ int server_run(const struct server_config *cfg)
 	}
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
-	log_event(NULL, "stopping: ending %lu session(s)", kids.n);
+	log_event(NULL, _("stopping: ending %lu session(s)"), kids.n);
 	for (unsigned long i = 0; i < kids.n; i++)
 		kill(kids.pid[i], SIGTERM);
 	if (helper_pid > 0)
@@ -270,7 +271,7 @@ int server_run(const struct server_config *cfg)
 	while (wait(NULL) > 0 || errno == EINTR)
 		;
 	free(kids.pid);
-	log_event(NULL, "stopped");
+	log_event(NULL, _("stopped"));
 	return 0;
 }
 
@@ -282,7 +283,7 @@ bool server_option(struct server_config *srv, int ch, const char *arg)
 		return true;
 	case 'b':
 		if (srv->nbind == NET_MAX_LISTEN)
-			die(EX_USAGE, "--bind: at most %d addresses", NET_MAX_LISTEN);
+			die(EX_USAGE, _("--bind: at most %d addresses"), NET_MAX_LISTEN);
 		srv->binds[srv->nbind++] = arg;
 		return true;
 	case SERVER_OPT_MAX_CLIENTS:

@@ -82,7 +82,7 @@ void session_set_state(struct session *s, unsigned next)
 
 	/* Two states may share a name (POP3's USER step is AUTHORIZATION). */
 	if (s->verbose && strcmp(now, then) != 0)
-		fprintf(stderr, "   (state %s)\n", then);
+		fprintf(stderr, _("   (state %s)\n"), then);
 	s->state = next;
 }
 
