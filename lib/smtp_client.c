@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "message.h"
 #include "net.h"
+#include "teach.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -312,6 +313,8 @@ static void trace_b64(const struct smtp_client *c, const char *tag,
 	}
 	shown[k] = '\0';
 	fprintf(stderr, _("%s%s    # base64 of \"%s\"\n"), tag, line, shown);
+	if (c->conn.teach) /* -e: the line itself, as conn_trace would */
+		teach_traced(c->conn.teach, tag, line, strlen(line));
 }
 
 /* Send prefix + base64(data), traced with its decoded text. */
