@@ -239,7 +239,7 @@ int conn_send_line(struct conn *c, const char *line, size_t len)
 	if (paced) {
 		if (c->wlen > 0 && conn_flush(c) < 0)
 			return -1;
-		teach_before_send(c->teach, line, len);
+		teach_before_send(c->teach, c->out_tag, line, len);
 	}
 	conn_trace(c, c->out_tag, line, len);
 	if (conn_write(c, line, len) < 0 || conn_write(c, "\r\n", 2) < 0)

@@ -68,7 +68,7 @@ void teach_start(struct teach *t, enum explain_proto proto, bool *verbose)
 	bool step = t->pace.step;
 	unsigned delay = t->pace.delay_ms;
 
-	pace_init(&t->pace, t->server ? "S: " : "C: ");
+	pace_init(&t->pace, NULL); /* the tag: each connection's own */
 	t->pace.step = step;
 	t->pace.delay_ms = delay;
 	if (pace_open(&t->pace, err, sizeof err) < 0)
@@ -143,7 +143,9 @@ bool teach_paced(const struct teach *t)
 	return pace_active(&t->pace);
 }
 
-void teach_before_send(struct teach *t, const char *line, size_t len)
+void teach_before_send(struct teach *t, const char *tag, const char *line,
+                       size_t len)
 {
+	t->pace.tag = tag; /* a server's relay speaks as a client */
 	pace_before_send(&t->pace, line, len);
 }

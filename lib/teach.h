@@ -84,7 +84,8 @@ void teach_usage(FILE *f, enum teach_usage which);
 void teach_traced(struct teach *t, const char *tag, const char *line,
                   size_t len);
 bool teach_paced(const struct teach *t);
-void teach_before_send(struct teach *t, const char *line, size_t len);
+void teach_before_send(struct teach *t, const char *tag, const char *line,
+                       size_t len);
 void teach_reset(struct teach *t);
 
 #endif

@@ -133,3 +133,22 @@ else fail "pop_server --lang tr: same replies on the wire, Turkish explanations 
 if grep -q '^C: MAIL' "$T/e.only" && grep -q '^   ' "$T/e.only" && ! grep -q '^   [^(]' "$T/v.only"; then
 	pass "-e implies -v; -v alone explains nothing"
 else fail "-e implies -v; -v alone explains nothing"; fi
+
+# Every verb in each server's command table has its explanation, in
+# both languages: the server explains the client's line.
+for srv in smtp_server pop_server; do
+	verbs=$(sed -n '/session_command commands\[\]/,/^};/p' "$TOP/$srv.c" |
+		sed -n 's/^[	 ]*{ "\([A-Z]*\)",.*/\1/p')
+	for lang in en tr; do
+		missing=""
+		for v in $verbs; do
+			printf '%s\r\nQUIT\r\n' "$v" |
+				"$TOP/$srv" --stdio -e --lang "$lang" -d "$MD" -U "$TOP/users.txt" \
+				>/dev/null 2>"$T/verb.trace"
+			grep -A1 "^C: $v\$" "$T/verb.trace" | sed -n 2p | grep -q '^   [^ (]' ||
+				missing="$missing $v"
+		done
+		if [ -z "$missing" ] && [ -n "$verbs" ]; then pass "$srv: every verb of its command table explained ($lang): $(echo $verbs | wc -w | tr -d ' ') verbs"
+		else fail "$srv: every verb of its command table explained ($lang)" "missing:$missing"; fi
+	done
+done
