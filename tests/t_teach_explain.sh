@@ -3,6 +3,7 @@
 # (SPEC "Teaching modes"): an explanation after every command and every
 # reply of a full session of each program, in English and in Turkish;
 # the bytes on the wire the same in both languages.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 MD="$T/md"
@@ -148,7 +149,7 @@ for srv in smtp_server pop_server; do
 			grep -A1 "^C: $v\$" "$T/verb.trace" | sed -n 2p | grep -q '^   [^ (]' ||
 				missing="$missing $v"
 		done
-		if [ -z "$missing" ] && [ -n "$verbs" ]; then pass "$srv: every verb of its command table explained ($lang): $(echo $verbs | wc -w | tr -d ' ') verbs"
+		if [ -z "$missing" ] && [ -n "$verbs" ]; then pass "$srv: every verb of its command table explained ($lang): $(echo "$verbs" | wc -w | tr -d ' ') verbs"
 		else fail "$srv: every verb of its command table explained ($lang)" "missing:$missing"; fi
 	done
 done

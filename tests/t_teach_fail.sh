@@ -4,6 +4,7 @@
 # END, 421 closing, @N; each fault logged and marked in -v; a failed
 # END stores nothing; close leaves the server serving the next
 # session; bad specs refused at start with EX_USAGE.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 SMTPD="$TOP/smtp_server"

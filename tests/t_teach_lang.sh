@@ -4,6 +4,7 @@
 # decoded view; --lang beats the environment; LC_ALL, then
 # LC_MESSAGES, then LANG; a bad --lang refused; "listening on" stays
 # English for the scripts that read it.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 MD="$T/md"
@@ -63,7 +64,7 @@ if [ $rc -eq 0 ] && grep -qx 'E-posta başarıyla gönderildi.' "$T/ok.tr"; then
 else fail "mail_send --lang tr: E-posta başarıyla gönderildi." "rc=$rc $(cat "$T/ok.tr")"; fi
 if wait_for grep -q 'ileti .* kaydedildi: .* bayt' "$T/smtp.log"; then pass "smtp_server --lang tr logs in Turkish"
 else fail "smtp_server --lang tr logs in Turkish" "$(cat "$T/smtp.log")"; fi
-LANG=tr_TR.UTF-8 LC_ALL= "$SEND" -p "$SMTP_PORT" -m x </dev/null >"$T/ok.env" 2>&1
+LANG=tr_TR.UTF-8 LC_ALL='' "$SEND" -p "$SMTP_PORT" -m x </dev/null >"$T/ok.env" 2>&1
 if grep -qx 'E-posta başarıyla gönderildi.' "$T/ok.env"; then pass "mail_send under LANG=tr_TR.UTF-8 speaks Turkish"
 else fail "mail_send under LANG=tr_TR.UTF-8 speaks Turkish" "$(cat "$T/ok.env")"; fi
 "$SEND" -p "$SMTP_PORT" -m x </dev/null >"$T/ok.en" 2>&1

@@ -4,6 +4,7 @@
 # python3 peer timestamps each line as it arrives); --step is driven
 # through tmux (nothing goes out before Enter, "c" goes on); --step
 # without a terminal is refused with EX_USAGE.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 MD="$T/md"
