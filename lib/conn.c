@@ -61,6 +61,8 @@ void conn_trace(const struct conn *c, const char *tag, const char *p,
 		n--;
 	if (n > CONN_BUF)
 		n = CONN_BUF;
+	if (c->teach) /* -e: a pipelined batch is said before its replies */
+		teach_tracing(c->teach, tag);
 	k = strlen(tag);
 	memcpy(line, tag, k);
 	memcpy(line + k, p, n);

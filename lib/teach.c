@@ -123,18 +123,27 @@ void teach_reset(struct teach *t)
 	t->out_last = false;
 }
 
+/* Is a line with this tag one we send?  (A server's relay is a client.) */
+static bool sent(const char *tag)
+{
+	return tag[0] == 'C'; /* only clients pipeline (RFC 2920 3.1) */
+}
+
+void teach_tracing(struct teach *t, const char *tag)
+{
+	/* Commands sent before the first of their replies: a batch. */
+	if (t->explain && !sent(tag) && t->out_last)
+		explain_batch(t->proto, t->st.npending, stderr);
+}
+
 void teach_traced(struct teach *t, const char *tag, const char *line,
                   size_t len)
 {
 	enum explain_dir dir = tag[0] == 'C' ? EXPLAIN_C : EXPLAIN_S;
-	bool out = tag[0] == (t->server ? 'S' : 'C');
 
 	if (!t->explain)
 		return;
-	/* RFC 2920 3.1: commands sent before the first of their replies. */
-	if (!t->server && !out && t->out_last)
-		explain_batch(t->proto, t->st.npending, stderr);
-	t->out_last = out;
+	t->out_last = sent(tag);
 	explain_line(t->proto, dir, line, len, &t->st, stderr);
 }
 

@@ -78,9 +78,11 @@ void teach_serve(const struct teach *t, struct server_config *srv);
 enum teach_usage { TEACH_USAGE_CLIENT, TEACH_USAGE_SMTP, TEACH_USAGE_POP3 };
 void teach_usage(FILE *f, enum teach_usage which);
 
-/* conn's hooks (lib/conn.c): a line was traced (tag "C: "/"S: "); is
+/* conn's hooks (lib/conn.c): a line is about to be traced, and was
+ * traced (tag "C: "/"S: "); is
  * sending paced (then conn flushes around each line); a line is about
  * to go out (wait as --step/--delay ask). */
+void teach_tracing(struct teach *t, const char *tag);
 void teach_traced(struct teach *t, const char *tag, const char *line,
                   size_t len);
 bool teach_paced(const struct teach *t);
