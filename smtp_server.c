@@ -76,7 +76,8 @@ enum state {
 	ST_READY = 1 << 1, /* greeted: MAIL may start a transaction */
 	ST_MAIL = 1 << 2, /* MAIL accepted, no recipient yet */
 	ST_RCPT = 1 << 3, /* at least one recipient: DATA may follow */
-	ST_QUIT = 1 << 4  /* the session is over */
+	ST_QUIT = 1 << 4, /* the session is over */
+	ST_REFUSED = 1 << 5 /* --fail CONNECT refused it: only QUIT (RFC 5321 3.1) */
 };
 #define ST_ANY (ST_INIT | ST_READY | ST_MAIL | ST_RCPT)
 
@@ -94,7 +95,8 @@ struct smtp {
 static const char *state_name(unsigned st)
 {
 	return st == ST_INIT ? "INIT" : st == ST_READY ? "READY"
-	     : st == ST_MAIL ? "MAIL" : st == ST_RCPT  ? "RCPT" : "QUIT";
+	     : st == ST_MAIL ? "MAIL" : st == ST_RCPT  ? "RCPT"
+	     : st == ST_REFUSED ? "REFUSED" : "QUIT";
 }
 
 /* Forget the envelope (RSET, HELO, end of DATA): RFC 5321 4.1.1.5. */
@@ -452,7 +454,7 @@ static const struct session_command commands[] = {
 	{ "NOOP", ST_ANY, 0, ARG, NULL, cmd_noop },
 	{ "VRFY", ST_ANY, 0, ARG, NULL, cmd_vrfy },
 	{ "HELP", ST_ANY, 0, ARG, NULL, cmd_help },
-	{ "QUIT", ST_ANY, 0, 0, NULL, cmd_quit },
+	{ "QUIT", ST_ANY | ST_REFUSED, 0, 0, NULL, cmd_quit },
 	{ "STARTTLS", ST_ANY, 0, 0, NULL, cmd_starttls },
 	{ NULL, 0, 0, 0, NULL, NULL } /* anything else: 500 */
 };
@@ -488,7 +490,8 @@ static void unknown(struct session *s, const char *verb)
 
 static void bad_state(struct session *s, const struct session_command *c)
 {
-	session_reply(s, "503 5.5.1 Bad sequence of commands: %s", c->text);
+	session_reply(s, "503 5.5.1 Bad sequence of commands: %s", c->text ? c->text
+	              : "the greeting refused this session, only QUIT now");
 }
 
 static void bad_args(struct session *s, const struct session_command *c)
@@ -521,6 +524,8 @@ static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 	if (!session_fault(&m->s, "CONNECT")) /* --fail CONNECT=554 */
 		session_reply(&m->s, "220 %s %s mailab ready", c->hostname,
 		              c->esmtp ? "ESMTP" : "SMTP");
+	else if (m->s.state != ST_QUIT) /* RFC 5321 3.1: wait for QUIT */
+		session_set_state(&m->s, ST_REFUSED);
 	session_run(&m->s);
 	/* Tell the client why the session ends, when it can still hear it. */
 	if (m->s.end == CONN_TIMEOUT)

@@ -47,6 +47,8 @@ const struct i18n_msg i18n_msgs[] = {
 
 	/* mail_send's SMTP client (lib/smtp_client.c) */
 	{ "%s refused: %d %s", "%s reddedildi: %d %s" },
+	{ "connection", "bağlantı" },
+	{ "the message", "ileti" },
 	{ "unexpected reply to %s: %d %s", "%s komutuna beklenmeyen yanıt: %d %s" },
 	{ "no reply from server: %s", "sunucudan yanıt yok: %s" },
 	{ "reply line longer than %d octets", "yanıt satırı %d bayttan uzun" },

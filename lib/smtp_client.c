@@ -191,7 +191,7 @@ int smtp_open_fds(struct smtp_client *c, int rfd, int wfd, int timeout_s,
 	/* S: 220 mx.example ESMTP ready   (RFC 5321 3.1, 4.3.1) */
 	int rc = read_reply(c, &r, NULL);
 	if (rc == SMTP_OK && r.code != 220)
-		rc = refused(c, &r, "connection");
+		rc = refused(c, &r, _("connection"));
 	return rc;
 }
 
@@ -646,7 +646,7 @@ int smtp_send(struct smtp_client *c, const struct smtp_envelope *env,
 	if ((rc = send_body(c, src)) == SMTP_OK)
 		rc = read_reply(c, &res->data, NULL);
 	if (rc == SMTP_OK && res->data.code / 100 != 2)
-		rc = refused(c, &res->data, "the message");
+		rc = refused(c, &res->data, _("the message"));
 	return rc;
 }
 

@@ -65,8 +65,12 @@ S: 221*
 CHAT
 
 # -- CONNECT: the greeting
-smtp_chat "SMTP CONNECT=554: the greeting refuses" --fail CONNECT=554 <<'CHAT'
+smtp_chat "SMTP CONNECT=554: the greeting refuses, then only QUIT (RFC 5321 3.1)" --fail CONNECT=554 <<'CHAT'
 S= 554 5.3.2 No SMTP service here
+C: EHLO client.test
+S: 503 5.5.1 *
+C: MAIL FROM:<melek@example.com>
+S: 503 5.5.1 *
 C: QUIT
 S: 221*
 CHAT
