@@ -33,6 +33,8 @@
 #include "address.h"
 #include "mime_out.h"
 #include "smtp_client.h"
+#include "teach.h"
+#include "i18n.h"
 #include "util.h"
 
 #define MAIL_RCPT_MAX 100     /* RFC 5321 4.5.3.1.8: servers take 100 */
@@ -107,7 +109,7 @@ static size_t report_refused(const char *const *rcpt,
 	for (size_t i = 0; i < n; i++) {
 		if (res->rcpt[i].code == 0 || res->rcpt[i].code / 100 == 2)
 			continue;
-		warnmsg("recipient %s refused: %d %s", rcpt[i],
+		warnmsg(_("recipient %s refused: %d %s"), rcpt[i],
 		        res->rcpt[i].code, res->rcpt[i].text);
 		refused++;
 	}
@@ -126,11 +128,11 @@ static void read_text(int fd, const char *what, struct msg_buf *b)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die(EX_IOERR, "cannot read %s: %s", what, strerror(errno));
+			die(EX_IOERR, _("cannot read %s: %s"), what, strerror(errno));
 		msg_buf_put(b, chunk, (size_t)n);
 		if (b->len > MAIL_TEXT_MAX || b->failed)
-			die(EX_DATAERR, "%s: text over %lu octets; send it as an "
-			    "attachment (-a)", what, MAIL_TEXT_MAX);
+			die(EX_DATAERR, _("%s: text over %lu octets; send it as an "
+			    "attachment (-a)"), what, MAIL_TEXT_MAX);
 	}
 }
 
@@ -153,12 +155,12 @@ static void load_text(const struct options *o, struct msg_buf *b)
 		msg_buf_puts(b, o->text);
 	} else if (o->text_file) {
 		if ((fd = open(o->text_file, O_RDONLY)) < 0)
-			die(EX_NOINPUT, "cannot open %s: %s", o->text_file,
+			die(EX_NOINPUT, _("cannot open %s: %s"), o->text_file,
 			    strerror(errno));
 		read_text(fd, o->text_file, b);
 		close(fd);
 	} else if (stdin_has_text()) {
-		read_text(0, "standard input", b);
+		read_text(0, _("standard input"), b);
 	} else {
 		msg_buf_puts(b, SEED_BODY);
 	}
@@ -221,7 +223,7 @@ static void outgoing_open(struct outgoing *og, const struct options *o)
 	og->fd = -1;
 	if (o->raw) {
 		if ((og->fd = open(o->raw, O_RDONLY)) < 0)
-			die(EX_NOINPUT, "cannot open %s: %s", o->raw, strerror(errno));
+			die(EX_NOINPUT, _("cannot open %s: %s"), o->raw, strerror(errno));
 		og->src = (struct smtp_source){ raw_read, &og->fd };
 		return;
 	}
@@ -301,7 +303,7 @@ static void report_error(const struct options *o, int rc, const char *err)
 	}
 	if (o->port != SMTP_DEFAULT_PORT)
 		snprintf(port, sizeof port, " -p %u", o->port);
-	warnmsg("%s; is smtp_server running? start it with ./smtp_server -v%s",
+	warnmsg(_("%s; is smtp_server running? start it with ./smtp_server -v%s"),
 	        err, port);
 }
 
@@ -316,10 +318,10 @@ static int report(const struct options *o, const struct smtp_envelope *env,
 	if (rc != SMTP_OK)
 		report_error(o, rc, err);
 	else if (refused > 0)
-		printf("Email sent to %zu of %zu recipient%s.\n", res->accepted,
-		       env->nrcpt, env->nrcpt == 1 ? "" : "s");
+		printf(_("Email sent to %zu of %zu recipients.\n"), /* n >= 2 */
+		       res->accepted, env->nrcpt);
 	else
-		printf("Email sent successfully.\n");
+		printf(_("Email sent successfully.\n"));
 	return rc == SMTP_OK && refused > 0 ? MAIL_PARTIAL : rc;
 }
 
@@ -352,23 +354,22 @@ static int send_mail(const struct options *o)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: mail_send [-H HOST] [-p PORT] [-f FROM] [-t TO]... [-c CC]...\n"
+	fprintf(f, _("usage: mail_send [-H HOST] [-p PORT] [-f FROM] [-t TO]... [-c CC]...\n"
 	    "                 [--bcc ADDR]... [-s SUBJECT] [-m TEXT | -F FILE]\n"
 	    "                 [-a FILE]... [--header 'Name: value']... [--raw FILE]\n"
 	    "                 [-u USER -w PASSWORD] [--ehlo NAME] [--timeout S] [-v]\n"
 	    "\n"
 	    "Build a mail and send it over SMTP.  With no options: the lab's test\n"
-	    "message, from " SEED_FROM " to " SEED_TO ", to localhost:1025.\n"
+	    "message, from %s to %s, to localhost:1025.\n"
 	    "\n"
 	    "  -H, --host HOST        SMTP server (default localhost)\n"
 	    "  -p, --port PORT        its port (default 1025)\n"
-	    "  -f, --from ADDR        sender, envelope and From: (default " SEED_FROM ")\n"
-	    "  -t, --to ADDR          recipient in To:, repeatable (default " SEED_TO ")\n"
+	    "  -f, --from ADDR        sender, envelope and From: (default %s)\n"
+	    "  -t, --to ADDR          recipient in To:, repeatable (default %s)\n"
 	    "                         ADDR: a@b, 'Name <a@b>', or several: 'a@b, c@d'\n"
 	    "  -c, --cc ADDR          recipient in Cc:, repeatable\n"
 	    "      --bcc ADDR         recipient in the envelope only, repeatable\n"
-	    "  -s, --subject TEXT     subject, UTF-8 welcome (default " SEED_SUBJECT ")\n"
+	    "  -s, --subject TEXT     subject, UTF-8 welcome (default %s)\n"
 	    "  -m, --message TEXT     the body text\n"
 	    "  -F, --file FILE        the body text from FILE\n"
 	    "                         (neither: stdin when it is a pipe or a file)\n"
@@ -380,8 +381,10 @@ static void usage(FILE *f)
 	    "      --ehlo NAME        name to greet with (default this host's)\n"
 	    "      --timeout SECONDS  limit per reply (default 60)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
-	    "  -h, --help             this text;  --version  the version\n"
-	    "\n"
+	    "  -h, --help             this text;  --version  the version\n"),
+	    SEED_FROM, SEED_TO, SEED_FROM, SEED_TO, SEED_SUBJECT);
+	teach_usage(f, TEACH_USAGE_CLIENT);
+	fputs(_("\n"
 	    "Exit status: 0 sent; 67 sent, but some recipients refused (listed);\n"
 	    "64 bad options; 66 a file to send is missing; 68 unknown host;\n"
 	    "69 refused (connection refused, 5xx reply, every recipient refused);\n"
@@ -391,7 +394,7 @@ static void usage(FILE *f)
 	    "while it was being sent (nothing was delivered).\n"
 	    "\n"
 	    "Example:\n"
-	    "  ./mail_send -v -t gizem@example.com -s 'Merhaba' -m 'Nasılsın?' -a notes.pdf\n");
+	    "  ./mail_send -v -t gizem@example.com -s 'Merhaba' -m 'Nasılsın?' -a notes.pdf\n"), f);
 }
 
 enum { OPT_BCC = 256, OPT_HEADER, OPT_RAW, OPT_EHLO, OPT_TIMEOUT,
@@ -417,6 +420,7 @@ static const struct option options[] = {
 	{ "ehlo", required_argument, NULL, OPT_EHLO },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -427,12 +431,12 @@ static void take_addr(char *out, const char *opt, const char *arg)
 
 	if (strcmp(arg, "") == 0 || strcmp(arg, "<>") == 0) {
 		if (strcmp(opt, "--from") != 0)
-			die(EX_USAGE, "%s: an empty address", opt);
+			die(EX_USAGE, _("%s: an empty address"), opt);
 		out[0] = '\0'; /* the null sender <> (RFC 5321 4.5.5) */
 		return;
 	}
 	if (addr_parse_path(arg, out, &rest, true) != ADDR_OK || *rest != '\0')
-		die(EX_USAGE, "%s: '%s' is not an address like user@example.com",
+		die(EX_USAGE, _("%s: '%s' is not an address like user@example.com"),
 		    opt, arg);
 }
 
@@ -447,12 +451,12 @@ static void take_name(struct mailbox *mb, const char *opt, const char *p,
 	for (size_t i = quoted; i < n - quoted; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if (c < ' ' || c == 0x7f || (!quoted && (c == '<' || c == '>')))
-			die(EX_USAGE, "%s: the name '%.*s' holds a character a "
-			    "name cannot", opt, (int)n, p);
+			die(EX_USAGE, _("%s: the name '%.*s' holds a character a "
+			    "name cannot"), opt, (int)n, p);
 		if (quoted && c == '\\' && i + 1 < n - 1)
 			c = (unsigned char)p[++i]; /* RFC 5322 3.2.4 quoted-pair */
 		if (k == MAIL_NAME_MAX)
-			die(EX_USAGE, "%s: a name of at most %d octets", opt,
+			die(EX_USAGE, _("%s: a name of at most %d octets"), opt,
 			    MAIL_NAME_MAX);
 		mb->name[k++] = (char)c;
 	}
@@ -471,7 +475,7 @@ static void take_mailbox(struct mailbox *mb, const char *opt, const char *p,
 	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
 	if (n >= sizeof one)
-		die(EX_USAGE, "%s: '%.40s...' is too long", opt, p);
+		die(EX_USAGE, _("%s: '%.40s...' is too long"), opt, p);
 	for (size_t i = 0, q = 0; i < n; i++) { /* the '<' outside quotes */
 		q ^= p[i] == '"';
 		if (!q && p[i] == '<')
@@ -507,7 +511,7 @@ static void add_addr(struct addr_list *l, const char *opt, const char *arg)
 			continue;
 		}
 		if (l->n == MAIL_RCPT_MAX)
-			die(EX_USAGE, "%s: at most %d addresses", opt, MAIL_RCPT_MAX);
+			die(EX_USAGE, _("%s: at most %d addresses"), opt, MAIL_RCPT_MAX);
 		take_mailbox(&l->mb[l->n++], opt, arg, (size_t)(p - arg));
 		if (*p == '\0')
 			return;
@@ -519,7 +523,7 @@ static void add_item(const char **list, size_t *n, size_t max,
                      const char *opt, const char *arg)
 {
 	if (*n == max)
-		die(EX_USAGE, "%s: at most %zu", opt, max);
+		die(EX_USAGE, _("%s: at most %zu"), opt, max);
 	list[(*n)++] = arg;
 }
 
@@ -531,11 +535,14 @@ static const char *check_ehlo(const char *name)
 
 	for (size_t i = 0; i < n; i++)
 		if (name[i] <= ' ' || name[i] > '~')
-			die(EX_USAGE, "--ehlo: '%s' is not a host name", name);
+			die(EX_USAGE, _("--ehlo: '%s' is not a host name"), name);
 	if (n == 0 || n > 255)
-		die(EX_USAGE, "--ehlo: a host name of 1 to 255 octets");
+		die(EX_USAGE, _("--ehlo: a host name of 1 to 255 octets"));
 	return name;
 }
+
+/* --explain, --lang, --step, --delay */
+static struct teach teach;
 
 /* One option into o. */
 static void take_option(struct options *o, int ch)
@@ -561,7 +568,9 @@ static void take_option(struct options *o, int ch)
 	case 'h': usage(stdout); exit(EX_OK);
 	case OPT_VERSION: printf("mail_send (mailab) %s\n", MAILAB_VERSION); exit(EX_OK);
 	default: /* getopt said what was wrong; not 40 lines of usage */
-		fprintf(stderr, "Try '%s --help' for the options.\n",
+		if (teach_option(&teach, ch, optarg))
+			break; /* --explain, --lang, --step, --delay */
+		fprintf(stderr, _("Try '%s --help' for the options.\n"),
 		        util_progname());
 		exit(EX_USAGE);
 	}
@@ -572,21 +581,21 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "H:p:f:t:c:s:m:F:a:u:w:vh",
+	while ((ch = getopt_long(argc, argv, "H:p:f:t:c:s:m:F:a:u:w:vh" TEACH_SHORT,
 	                         options, NULL)) != -1)
 		take_option(o, ch);
 	if (optind < argc)
-		die(EX_USAGE, "unexpected argument '%s' (see --help)", argv[optind]);
+		die(EX_USAGE, _("unexpected argument '%s' (see --help)"), argv[optind]);
 	if ((o->text != NULL) + (o->text_file != NULL) + (o->raw != NULL) > 1)
-		die(EX_USAGE, "-m, -F and --raw each give the whole body: pick one");
+		die(EX_USAGE, _("-m, -F and --raw each give the whole body: pick one"));
 	if (o->raw && (o->nfile || o->nheader))
-		die(EX_USAGE, "--raw sends its file as is: no -a or --header");
+		die(EX_USAGE, _("--raw sends its file as is: no -a or --header"));
 	if ((o->user == NULL) != (o->pass == NULL))
-		die(EX_USAGE, "-u and -w go together");
+		die(EX_USAGE, _("-u and -w go together"));
 	if (o->to.n == 0) /* the seed's To:, with -c or --bcc too */
 		add_addr(&o->to, "--to", SEED_TO);
 	if (o->to.n + o->cc.n + o->bcc.n > MAIL_RCPT_MAX)
-		die(EX_USAGE, "at most %d recipients in all", MAIL_RCPT_MAX);
+		die(EX_USAGE, _("at most %d recipients in all"), MAIL_RCPT_MAX);
 }
 
 int main(int argc, char **argv)
@@ -599,6 +608,8 @@ int main(int argc, char **argv)
 
 	util_set_progname(argv[0]);
 	signal(SIGPIPE, SIG_IGN); /* a server that hangs up: EPIPE, a message */
+	teach_lang(argc, argv);
 	parse_options(argc, argv, &o);
+	teach_start(&teach, EXPLAIN_SMTP, &o.verbose);
 	return exit_code(send_mail(&o));
 }

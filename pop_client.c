@@ -35,6 +35,8 @@
 #include "pop3_client.h"
 #include "server.h"
 #include "util.h"
+#include "i18n.h"
+#include "teach.h"
 
 #define POPC_DEFAULT_PORT 1110    /* pop_server's port (110 needs root) */
 #define POPC_DEFAULT_TIMEOUT 60   /* seconds without an answer */
@@ -71,7 +73,7 @@ static int fail(struct client *c, int rc, const char *what)
 	struct pop3 *p = &c->pop;
 
 	if (rc == POP3_ERR && p->in_use) {
-		warnmsg("%s: mailbox busy: another session holds it (%s)", what,
+		warnmsg(_("%s: mailbox busy: another session holds it (%s)"), what,
 		        p->reply);
 		return EX_TEMPFAIL;
 	}
@@ -114,7 +116,7 @@ static int show_message(struct client *c, unsigned long n)
 	if (rc == POP3_OK && !o->raw)
 		mime_in_finish(&mime);
 	if (rc == POP3_OK && o->top < 0 && c->pop.received != c->sizes[n])
-		warnmsg("message %lu: LIST said %lu octets but RETR sent %llu",
+		warnmsg(_("message %lu: LIST said %lu octets but RETR sent %llu"),
 		        n, c->sizes[n], c->pop.received);
 	fflush(stdout);
 	return rc;
@@ -125,21 +127,22 @@ static int mode_show(struct client *c)
 {
 	unsigned long n = c->opt->msg;
 
-	printf("STAT: %lu message%s, %llu octets\n", c->count,
-	       c->count == 1 ? "" : "s", c->octets);
+	printf(c->count == 1 ? _("STAT: %lu message, %llu octets\n")
+	                     : _("STAT: %lu messages, %llu octets\n"),
+	       c->count, c->octets);
 	if (c->count == 0) {
-		printf("The mailbox is empty.\n");
+		printf(_("The mailbox is empty.\n"));
 		return POP3_OK;
 	}
-	printf("LIST:\n");
+	printf(_("LIST:\n"));
 	for (unsigned long i = 1; i <= c->count; i++)
 		printf("%lu %lu\n", i, c->sizes[i]);
 	if (n > c->count) {
-		printf("There is no message %lu (the mailbox has %lu).\n", n,
+		printf(_("There is no message %lu (the mailbox has %lu).\n"), n,
 		       c->count);
 		return POP3_OK;
 	}
-	printf("\nMessage %lu (%lu octets):\n", n, c->sizes[n]);
+	printf(_("\nMessage %lu (%lu octets):\n"), n, c->sizes[n]);
 	return show_message(c, n);
 }
 
@@ -149,12 +152,12 @@ static int mode_all(struct client *c)
 	int rc = POP3_OK;
 
 	for (unsigned long i = 1; i <= c->count && rc == POP3_OK; i++) {
-		printf("%s=== Message %lu (%lu octets) ===\n", i > 1 ? "\n" : "",
+		printf(_("%s=== Message %lu (%lu octets) ===\n"), i > 1 ? "\n" : "",
 		       i, c->sizes[i]);
 		rc = show_message(c, i);
 	}
 	if (c->count == 0)
-		printf("The mailbox is empty.\n");
+		printf(_("The mailbox is empty.\n"));
 	return rc;
 }
 
@@ -162,7 +165,7 @@ static int mode_all(struct client *c)
 static int mode_uidl(struct client *c)
 {
 	if (c->ids == NULL) {
-		printf("The server does not support UIDL.\n");
+		printf(_("The server does not support UIDL.\n"));
 		return POP3_OK;
 	}
 	for (unsigned long i = 1; i <= c->count; i++)
@@ -195,9 +198,9 @@ static int mode_list(struct client *c)
 	int rc = POP3_OK;
 
 	if (nowhere == NULL)
-		die(EX_OSERR, "cannot open /dev/null");
-	printf("%5s %9s  %-24s  %-32s  %s\n", "#", "Size", "From", "Subject",
-	       "Date");
+		die(EX_OSERR, _("cannot open /dev/null"));
+	printf("%5s %9s  %-24s  %-32s  %s\n", "#", _("Size"), _("From"),
+	       _("Subject"), _("Date"));
 	for (unsigned long i = 1; i <= c->count && rc == POP3_OK; i++) {
 		mime_in_init(&m, nowhere);
 		/* C: TOP i 0   the headers only (RFC 1939 7) */
@@ -212,7 +215,7 @@ static int mode_list(struct client *c)
 		printf("%s\n", m.date);
 	}
 	if (c->count == 0)
-		printf("The mailbox is empty.\n");
+		printf(_("The mailbox is empty.\n"));
 	fclose(nowhere);
 	return rc;
 }
@@ -240,7 +243,7 @@ static void progress(const struct localdrop_job *j, unsigned long i)
 	                     (now.tv_nsec - pr->shown.tv_nsec) < 100000000L)
 		return;
 	pr->shown = now;
-	printf("\r%lu/%lu messages, %.1f MiB%s", i > 0 ? i : j->count,
+	printf(_("\r%lu/%lu messages, %.1f MiB%s"), i > 0 ? i : j->count,
 	       j->count, (double)j->bytes / 1048576.0, i > 0 ? "" : "\n");
 	fflush(stdout);
 }
@@ -257,7 +260,7 @@ static int delete_kept(struct client *c)
 		rc = pop3_dele(&c->pop, i); /* C: DELE i  S: +OK marked */
 		c->marked += rc == POP3_OK;
 		if (rc != POP3_OK)
-			warnmsg("DELE %lu: %s", i, c->pop.err);
+			warnmsg(_("DELE %lu: %s"), i, c->pop.err);
 	}
 	return rc;
 }
@@ -282,11 +285,11 @@ static int mode_download(struct client *c)
 		return POPC_LOCAL;
 	}
 	if (c->ids == NULL)
-		warnmsg("the server has no UIDL: every message is downloaded, "
-		        "and a next run cannot skip them");
+		warnmsg(_("the server has no UIDL: every message is downloaded, "
+		        "and a next run cannot skip them"));
 	rc = localdrop_fetch(&drop, &job);
 	saved = localdrop_checkpoint(&drop, &job); /* before DELE and QUIT */
-	printf("%lu new message%s saved in %s/new, %lu already there\n",
+	printf(_("%lu new message%s saved in %s/new, %lu already there\n"),
 	       job.fetched, job.fetched == 1 ? "" : "s", c->opt->outdir,
 	       job.skipped);
 	localdrop_close(&drop);
@@ -313,17 +316,17 @@ static int login(struct client *c)
 	if (rc != POP3_OK && rc != POP3_ERR)
 		return fail(c, rc, "CAPA");
 	if (o->apop && !pop3_has_timestamp(p)) {
-		warnmsg("cannot use APOP: the server's greeting has no "
-		        "timestamp of the form <...@...> (RFC 1939 7)");
+		warnmsg(_("cannot use APOP: the server's greeting has no "
+		        "timestamp of the form <...@...> (RFC 1939 7)"));
 		return EX_UNAVAILABLE;
 	}
 	rc = o->apop ? pop3_apop(p, o->user, o->pass)
 	             : pop3_login(p, o->user, o->pass);
 	if (rc == POP3_ERR && !p->in_use) {
-		warnmsg("login refused for %s: %s", o->user, p->reply);
+		warnmsg(_("login refused for %s: %s"), o->user, p->reply);
 		return EX_NOPERM;
 	}
-	return rc == POP3_OK ? 0 : fail(c, rc, "login");
+	return rc == POP3_OK ? 0 : fail(c, rc, _("login"));
 }
 
 /* STAT, LIST, and UIDL when there is one: the drop as this session
@@ -338,14 +341,14 @@ static int snapshot(struct client *c)
 	c->sizes = calloc(c->count + 1, sizeof *c->sizes);
 	c->kept = calloc(c->count + 1, sizeof *c->kept);
 	if (c->sizes == NULL || c->kept == NULL)
-		die(EX_OSERR, "out of memory for %lu messages", c->count);
+		die(EX_OSERR, _("out of memory for %lu messages"), c->count);
 	if (c->count > 0 && (rc = pop3_list(p, c->count, c->sizes)) != POP3_OK)
 		return rc;
 	if (c->opt->mode != MODE_DOWNLOAD && c->opt->mode != MODE_UIDL)
 		return POP3_OK;
 	c->ids = calloc(c->count + 1, sizeof *c->ids);
 	if (c->ids == NULL)
-		die(EX_OSERR, "out of memory for %lu UIDLs", c->count);
+		die(EX_OSERR, _("out of memory for %lu UIDLs"), c->count);
 	rc = c->count > 0 ? pop3_uidl(p, c->count, c->ids) : POP3_OK;
 	if (rc == POP3_ERR) { /* UIDL is optional (RFC 1939 7) */
 		free(c->ids);
@@ -370,12 +373,12 @@ static int transaction(struct client *c)
 	if (rc == POPC_LOCAL) /* already said why; no QUIT: nothing deleted */
 		return EX_IOERR;
 	if (rc != POP3_OK && rc != POP3_ERR)
-		return fail(c, rc, "session ended"); /* no QUIT: nothing deleted */
+		return fail(c, rc, _("session ended")); /* no QUIT: nothing deleted */
 	int q = pop3_quit(&c->pop); /* RFC 1939 6: deletions happen now */
 	if (q != POP3_OK)
 		return fail(c, q, "QUIT");
 	if (c->marked > 0)
-		printf("%lu message%s deleted on the server\n", c->marked,
+		printf(_("%lu message%s deleted on the server\n"), c->marked,
 		       c->marked == 1 ? "" : "s");
 	return rc == POP3_ERR ? fail(c, rc, "RETR") : EX_OK;
 }
@@ -430,8 +433,8 @@ static int connect_failed(const struct options *o, int fd, const char *err)
 	if (fd == NET_ERR_REFUSED && strstr(err, strerror(ECONNREFUSED))) {
 		if (o->port != POPC_DEFAULT_PORT)
 			snprintf(port, sizeof port, " -p %u", o->port);
-		warnmsg("%s; is pop_server running? start it with "
-		        "./pop_server -v%s", err, port);
+		warnmsg(_("%s; is pop_server running? start it with "
+		        "./pop_server -v%s"), err, port);
 	} else {
 		warnmsg("%s", err);
 	}
@@ -452,7 +455,7 @@ static int run(const struct options *o)
 		return connect_failed(o, fd, err);
 	rc = pop3_open(&c.pop, fd, o->timeout, o->verbose);
 	if (rc != POP3_OK)
-		rc = fail(&c, rc, "greeting");
+		rc = fail(&c, rc, _("greeting"));
 	else if ((rc = login(&c)) == 0)
 		rc = (rc = snapshot(&c)) == POP3_OK ? transaction(&c)
 		                                    : fail(&c, rc, "STAT/LIST/UIDL");
@@ -467,8 +470,7 @@ static int run(const struct options *o)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: pop_client [-H HOST] [-p PORT] [-u USER] [-w PASSWORD] "
+	fprintf(f, _("usage: pop_client [-H HOST] [-p PORT] [-u USER] [-w PASSWORD] "
 	    "[--apop]\n"
 	    "                  [-n MSG] [--top LINES] [--raw] [--list] "
 	    "[--uidl]\n"
@@ -494,13 +496,15 @@ static void usage(FILE *f)
 	    "      --timeout SECONDS give up on a silent server (default %d)\n"
 	    "  -v, --verbose         print the dialogue (C: and S: lines) on "
 	    "stderr\n"
-	    "  -h, --help, --version\n\n"
+	    "  -h, --help, --version\n"),
+	    POPC_DEFAULT_PORT, POPC_DEFAULT_TIMEOUT);
+	teach_usage(f, TEACH_USAGE_CLIENT);
+	fputs(_("\n"
 	    "Example: pop_client -v -u gizem -w 1234 -n 2\n"
 	    "Exit: 0 ok, 64 usage, 67 unknown host, 69 server unavailable or "
 	    "-ERR,\n"
 	    "      74 local file, 75 network failure, timeout or mailbox busy,\n"
-	    "      76 broken server reply, 77 login refused.\n",
-	    POPC_DEFAULT_PORT, POPC_DEFAULT_TIMEOUT);
+	    "      76 broken server reply, 77 login refused.\n"), f);
 }
 
 enum { OPT_APOP = 256, OPT_TOP, OPT_RAW, OPT_LIST, OPT_UIDL, OPT_ALL,
@@ -524,8 +528,12 @@ static const struct option long_options[] = {
 	{ "delete", no_argument, NULL, OPT_DELETE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --explain, --lang, --step, --delay */
+static struct teach teach;
 
 /* One option into o; exits on -h, --version and a bad option. */
 static void take_option(struct options *o, int ch, const char *arg)
@@ -551,7 +559,9 @@ static void take_option(struct options *o, int ch, const char *arg)
 	case 'h': usage(stdout); exit(EX_OK);
 	case OPT_VERSION: printf("pop_client %s\n", MAILAB_VERSION); exit(EX_OK);
 	default: /* getopt said what was wrong; not 40 lines of usage */
-		fprintf(stderr, "Try '%s --help' for the options.\n",
+		if (teach_option(&teach, ch, arg))
+			break; /* --explain, --lang, --step, --delay */
+		fprintf(stderr, _("Try '%s --help' for the options.\n"),
 		        util_progname());
 		exit(EX_USAGE);
 	}
@@ -565,17 +575,17 @@ static void parse_options(struct options *o, int argc, char **argv)
 		               .pass = "1234", .port = POPC_DEFAULT_PORT,
 		               .msg = 1, .top = -1,
 		               .timeout = POPC_DEFAULT_TIMEOUT };
-	while ((ch = getopt_long(argc, argv, "H:p:u:w:n:o:vh", long_options,
+	while ((ch = getopt_long(argc, argv, "H:p:u:w:n:o:vh" TEACH_SHORT, long_options,
 	                         NULL)) != -1)
 		take_option(o, ch, optarg);
 	if (optind < argc)
-		die(EX_USAGE, "unexpected argument '%s' (see --help)",
+		die(EX_USAGE, _("unexpected argument '%s' (see --help)"),
 		    argv[optind]);
 	if (o->outdir)
 		o->mode = MODE_DOWNLOAD;
 	if (o->delete && !o->outdir)
-		die(EX_USAGE, "--delete needs -o DIR: messages are deleted only "
-		              "once they are saved locally");
+		die(EX_USAGE, _("--delete needs -o DIR: messages are deleted only "
+		              "once they are saved locally"));
 }
 
 int main(int argc, char **argv)
@@ -585,7 +595,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	util_set_progname(argv[0]);
+	teach_lang(argc, argv);
 	parse_options(&o, argc, argv);
+	teach_start(&teach, EXPLAIN_POP3, &o.verbose);
 	if (o.verbose)
 		hold_stdout(&held);
 	rc = run(&o);

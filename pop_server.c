@@ -27,12 +27,14 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "i18n.h"
 #include "identity.h"
 #include "maildir.h"
 #include "md5.h"
 #include "pop_msg.h"
 #include "server.h"
 #include "session.h"
+#include "teach.h"
 #include "users.h"
 #include "util.h"
 
@@ -119,7 +121,7 @@ static void open_maildrop(struct pop *p, const char *box, const char *how)
 		session_reply(s, rc == 1 ? "-ERR [IN-USE] maildrop already locked "
 		                           "by another session"
 		                         : "-ERR [SYS/TEMP] cannot open the maildrop");
-		log_event(s->peer, "login as %s: %s", box, err);
+		log_event(s->peer, _("login as %s: %s"), box, err);
 		return;
 	}
 	str_copy(p->box_name, box, sizeof p->box_name);
@@ -127,7 +129,7 @@ static void open_maildrop(struct pop *p, const char *box, const char *how)
 	drop_totals(p, &count, &octets);
 	session_reply(s, "+OK %s has %zu messages (%llu octets)", box, count,
 	              octets);
-	log_event(s->peer, "login as %s (%s): %zu messages, %llu octets", box,
+	log_event(s->peer, _("login as %s (%s): %zu messages, %llu octets"), box,
 	          how, count, octets);
 }
 
@@ -140,7 +142,7 @@ static void login_refused(struct pop *p, const char *user, int found,
 		session_reply(&p->s, "-ERR [SYS/TEMP] cannot read the users file");
 	else
 		session_reply(&p->s, "-ERR [AUTH] invalid user name or password");
-	log_event(p->s.peer, "login as %.64s (%s): refused%s", user, how,
+	log_event(p->s.peer, _("login as %.64s (%s): refused%s"), user, how,
 	          found < 0 ? " (users file unreadable)" : "");
 }
 
@@ -314,7 +316,7 @@ static void send_reply(struct pop *p, const char *arg, bool top,
 		if (fd >= 0)
 			close(fd);
 		session_reply(s, "-ERR [SYS/TEMP] cannot read message %ld", i + 1);
-		log_event(s->peer, "cannot read %s",
+		log_event(s->peer, _("cannot read %s"),
 		          maildir_msg_name(&p->box, (size_t)i));
 		return;
 	}
@@ -322,15 +324,15 @@ static void send_reply(struct pop *p, const char *arg, bool top,
 	sent = pop_msg_send(&s->conn, fd, top, lines);
 	close(fd);
 	if (sent < 0 || conn_send_line(&s->conn, ".", 1) < 0) {
-		log_event(s->peer, "message %ld not sent whole: ending session",
+		log_event(s->peer, _("message %ld not sent whole: ending session"),
 		          i + 1);
 		s->why = "message not sent whole";
 		session_set_state(s, ST_DONE); /* the reply is broken: no UPDATE */
 		return;
 	}
 	if (sent != octets) /* a hand-made name with a wrong W= */
-		log_event(s->peer, "message %ld: %lld octets sent, %lld announced "
-		          "(W= in %s)", i + 1, sent, octets,
+		log_event(s->peer, _("message %ld: %lld octets sent, %lld announced "
+		          "(W= in %s)"), i + 1, sent, octets,
 		          maildir_msg_name(&p->box, (size_t)i));
 	if (!top)
 		p->box.msg[i].seen = 1;
@@ -414,7 +416,7 @@ static void cmd_quit(struct session *s, char *arg)
 	if (failed != 0) {
 		session_reply(s, "-ERR [SYS/PERM] some deleted messages not "
 		                 "removed");
-		log_event(s->peer, "update of %s: %s", p->box_name, err);
+		log_event(s->peer, _("update of %s: %s"), p->box_name, err);
 	} else {
 		session_reply(s, "+OK %s POP3 server signing off (%zu messages "
 		                 "left)", p->cfg->hostname, count);
@@ -508,7 +510,8 @@ static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
 	/* RFC 1939 7: a timestamp unique to this greeting, for APOP. */
 	snprintf(p->stamp, sizeof p->stamp, "<%ld.%lld@%.255s>", (long)getpid(),
 	         (long long)time(NULL), c->hostname);
-	session_reply(&p->s, "+OK mailab POP3 server ready %s", p->stamp);
+	if (!session_fault(&p->s, "CONNECT")) /* --fail CONNECT=-ERR */
+		session_reply(&p->s, "+OK mailab POP3 server ready %s", p->stamp);
 	session_run(&p->s);
 	dropped = p->s.end != CONN_LINE && p->box.lock_fd >= 0;
 	if (p->s.end == CONN_TIMEOUT) /* RFC 1939 3: autologout, no UPDATE */
@@ -517,7 +520,7 @@ static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
 		session_send(&p->s, "-ERR [SYS/TEMP] server shutting down");
 	conn_flush(&p->s.conn);
 	maildir_close(&p->box); /* releases the lock; removes nothing */
-	session_log_end(&p->s, dropped ? ": no QUIT, maildrop left unchanged"
+	session_log_end(&p->s, dropped ? N_(": no QUIT, maildrop left unchanged")
 	                               : NULL);
 	free(p);
 }
@@ -526,8 +529,7 @@ static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: pop_server [-p PORT] [-b ADDR]... [-d DIR] [-U FILE]\n"
+	fputs(_("usage: pop_server [-p PORT] [-b ADDR]... [-d DIR] [-U FILE]\n"
 	    "                  [--timeout SECONDS] [--max-clients N] [--stdio] [-v]\n"
 	    "\n"
 	    "Serve the mail in DIR/<user>/{new,cur}/ (Maildir) over POP3.\n"
@@ -542,8 +544,9 @@ static void usage(FILE *f)
 	    "      --max-clients N    sessions at once (default 100)\n"
 	    "      --stdio            one session on stdin/stdout (inetd style)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
-	    "  -h, --help             this text;  --version  the version\n"
-	    "\n"
+	    "  -h, --help             this text;  --version  the version\n"), f);
+	teach_usage(f, TEACH_USAGE_POP3);
+	fputs(_("\n"
 	    "Example:\n"
 	    "  ./pop_server -v            then, in another terminal:\n"
 	    "  nc -C localhost 1110       and type USER gizem, PASS 1234, LIST\n"
@@ -551,7 +554,7 @@ static void usage(FILE *f)
 	    "In Wireshark, capture on the loopback interface (lo / lo0) with the\n"
 	    "display filter:  tcp.port == 1110\n"
 	    "Port 1110 is not POP3's usual 110, so use Analyze > Decode As... >\n"
-	    "TCP port 1110 > POP to see the commands decoded.\n");
+	    "TCP port 1110 > POP to see the commands decoded.\n"), f);
 }
 
 enum { OPT_TIMEOUT = 256, OPT_STDIO, OPT_VERSION };
@@ -568,8 +571,12 @@ static const struct option options[] = {
 	{ "max-per-ip", required_argument, NULL, SERVER_OPT_MAX_PER_IP },
 	{ "stdio", no_argument, NULL, OPT_STDIO },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	TEACH_OPTIONS, TEACH_FAIL_OPTION,
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --explain, --lang, --step, --delay, --fail */
+static struct teach teach;
 
 /* Fill cfg and srv from argv; returns true for --stdio. */
 static bool parse_options(int argc, char **argv, struct pop_config *cfg,
@@ -578,7 +585,7 @@ static bool parse_options(int argc, char **argv, struct pop_config *cfg,
 	bool stdio = false;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "p:b:d:U:vh", options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:b:d:U:vh" TEACH_SHORT, options, NULL)) != -1) {
 		switch (ch) {
 		case 'd': cfg->maildir = optarg; break;
 		case 'U': cfg->users_file = optarg; break;
@@ -587,14 +594,15 @@ static bool parse_options(int argc, char **argv, struct pop_config *cfg,
 		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
 		case OPT_STDIO: stdio = true; break;
 		case OPT_VERSION: printf("pop_server (mailab) %s\n", MAILAB_VERSION); exit(0);
-		default:
-			if (!server_option(srv, ch, optarg)) /* -p, -b, ... */
-				die(EX_USAGE, "try 'pop_server --help' for the "
-				    "options"); /* getopt named the typo */
+		default: /* -p, -b, ..., the teaching modes */
+			if (!server_option(srv, ch, optarg) &&
+			    !teach_option(&teach, ch, optarg))
+				die(EX_USAGE, _("try 'pop_server --help' for the "
+				                "options")); /* getopt named the typo */
 		}
 	}
 	if (optind < argc)
-		die(EX_USAGE, "unexpected argument '%s' (see --help)", argv[optind]);
+		die(EX_USAGE, _("unexpected argument '%s' (see --help)"), argv[optind]);
 	return stdio;
 }
 
@@ -613,8 +621,12 @@ int main(int argc, char **argv)
 
 	util_set_progname(argv[0]);
 	util_hostname(cfg.hostname, sizeof cfg.hostname);
+	teach_lang(argc, argv);
+	teach_server(&teach, FAULT_POP3, commands);
 	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	teach_start(&teach, EXPLAIN_POP3, &cfg.verbose);
+	teach_serve(&teach, &srv);
 	if (users_readable(cfg.users_file) < 0)
-		die(EX_NOINPUT, "cannot read users file %s", cfg.users_file);
+		die(EX_NOINPUT, _("cannot read users file %s"), cfg.users_file);
 	return stdio ? server_stdio(&srv) : server_run(&srv);
 }

@@ -32,6 +32,7 @@
 
 #include "conn.h"
 #include "delivery.h"
+#include "i18n.h"
 #include "identity.h"
 #include "maildir.h"
 #include "net.h"
@@ -42,6 +43,7 @@
 #include "smtp_auth.h"
 #include "smtp_data.h"
 #include "smtp_params.h"
+#include "teach.h"
 #include "users.h"
 #include "util.h"
 
@@ -74,7 +76,8 @@ enum state {
 	ST_READY = 1 << 1, /* greeted: MAIL may start a transaction */
 	ST_MAIL = 1 << 2, /* MAIL accepted, no recipient yet */
 	ST_RCPT = 1 << 3, /* at least one recipient: DATA may follow */
-	ST_QUIT = 1 << 4  /* the session is over */
+	ST_QUIT = 1 << 4, /* the session is over */
+	ST_REFUSED = 1 << 5 /* --fail CONNECT refused it: only QUIT (RFC 5321 3.1) */
 };
 #define ST_ANY (ST_INIT | ST_READY | ST_MAIL | ST_RCPT)
 
@@ -92,7 +95,8 @@ struct smtp {
 static const char *state_name(unsigned st)
 {
 	return st == ST_INIT ? "INIT" : st == ST_READY ? "READY"
-	     : st == ST_MAIL ? "MAIL" : st == ST_RCPT  ? "RCPT" : "QUIT";
+	     : st == ST_MAIL ? "MAIL" : st == ST_RCPT  ? "RCPT"
+	     : st == ST_REFUSED ? "REFUSED" : "QUIT";
 }
 
 /* Forget the envelope (RSET, HELO, end of DATA): RFC 5321 4.1.1.5. */
@@ -302,6 +306,10 @@ static void data_finish(struct smtp *m, struct maildir_delivery *d,
 	struct session *s = &m->s;
 	char err[MAILDIR_ERR_LEN];
 
+	if (session_fault(s, "END")) { /* --fail END=...: store nothing */
+		maildir_abort(d);
+		return;
+	}
 	if (r->too_big || r->bare_lf || r->hops > SMTP_HOPS_MAX) {
 		maildir_abort(d);
 		if (r->too_big)
@@ -312,18 +320,18 @@ static void data_finish(struct smtp *m, struct maildir_delivery *d,
 		else
 			session_reply(s, "554 5.4.6 Too many hops (%u Received: "
 			                 "headers): mail loop?", r->hops);
-		log_event(s->peer, "message %s refused", id);
+		log_event(s->peer, _("message %s refused"), id);
 		return;
 	}
 	if (delivery_commit(err, d, m->cfg->maildir, &m->env) < 0) {
-		log_event(s->peer, "message %s not stored: %s", id, err);
+		log_event(s->peer, _("message %s not stored: %s"), id, err);
 		session_reply(s, "451 4.3.0 Local error, message not stored");
 		return;
 	}
 	session_reply(s, "250 2.0.0 Ok: queued as %s", id);
-	log_event(s->peer, "message %s stored: %llu octets from <%s> (HELO %s) "
-	          "for <%s>%s, %zu mailbox(es)", id, r->octets, m->env.from,
-	          m->helo, m->env.rcpt[0], m->env.nrcpt > 1 ? " and others" : "",
+	log_event(s->peer, _("message %s stored: %llu octets from <%s> (HELO %s) "
+	          "for <%s>%s, %zu mailbox(es)"), id, r->octets, m->env.from,
+	          m->helo, m->env.rcpt[0], m->env.nrcpt > 1 ? _(" and others") : "",
 	          m->env.nbox);
 	if (m->env.nrouted > 0)
 		server_wake_helper(); /* the queue runner: new mail to relay */
@@ -354,7 +362,7 @@ static void cmd_data(struct session *s, char *arg)
 	st = delivery_receive(&s->conn, s->ending, m->cfg->max_size, &d, &r);
 	if (st != CONN_LINE) {
 		maildir_abort(&d); /* cut short: keep nothing */
-		log_event(s->peer, "message %s dropped: %s", id,
+		log_event(s->peer, _("message %s dropped: %s"), id,
 		          conn_status_text(&s->conn, st));
 		session_lost(s, st);
 		return;
@@ -446,7 +454,7 @@ static const struct session_command commands[] = {
 	{ "NOOP", ST_ANY, 0, ARG, NULL, cmd_noop },
 	{ "VRFY", ST_ANY, 0, ARG, NULL, cmd_vrfy },
 	{ "HELP", ST_ANY, 0, ARG, NULL, cmd_help },
-	{ "QUIT", ST_ANY, 0, 0, NULL, cmd_quit },
+	{ "QUIT", ST_ANY | ST_REFUSED, 0, 0, NULL, cmd_quit },
 	{ "STARTTLS", ST_ANY, 0, 0, NULL, cmd_starttls },
 	{ NULL, 0, 0, 0, NULL, NULL } /* anything else: 500 */
 };
@@ -482,7 +490,8 @@ static void unknown(struct session *s, const char *verb)
 
 static void bad_state(struct session *s, const struct session_command *c)
 {
-	session_reply(s, "503 5.5.1 Bad sequence of commands: %s", c->text);
+	session_reply(s, "503 5.5.1 Bad sequence of commands: %s", c->text ? c->text
+	              : "the greeting refused this session, only QUIT now");
 }
 
 static void bad_args(struct session *s, const struct session_command *c)
@@ -512,8 +521,11 @@ static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 	session_init(&m->s, &smtp_proto, m, rfd, wfd, peer, c->timeout,
 	             c->verbose, ST_INIT);
 	net_peer_addr(rfd, m->peer_addr, sizeof m->peer_addr);
-	session_reply(&m->s, "220 %s %s mailab ready", c->hostname,
-	              c->esmtp ? "ESMTP" : "SMTP");
+	if (!session_fault(&m->s, "CONNECT")) /* --fail CONNECT=554 */
+		session_reply(&m->s, "220 %s %s mailab ready", c->hostname,
+		              c->esmtp ? "ESMTP" : "SMTP");
+	else if (m->s.state != ST_QUIT) /* RFC 5321 3.1: wait for QUIT */
+		session_set_state(&m->s, ST_REFUSED);
 	session_run(&m->s);
 	/* Tell the client why the session ends, when it can still hear it. */
 	if (m->s.end == CONN_TIMEOUT)
@@ -531,8 +543,7 @@ static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: smtp_server [-p PORT] [-b ADDR]... [-d DIR] [-n HOSTNAME]\n"
+	fputs(_("usage: smtp_server [-p PORT] [-b ADDR]... [-d DIR] [-n HOSTNAME]\n"
 	    "                   [--max-size BYTES] [--timeout SECONDS]\n"
 	    "                   [--max-clients N] [--domain DOMAIN]... [-U FILE]\n"
 	    "                   [--auth-required] [--strict-crlf] [--stdio]\n"
@@ -561,8 +572,9 @@ static void usage(FILE *f)
 	    "      --no-pipelining, --no-8bitmime  do not offer the extension\n"
 	    "      --no-esmtp         refuse EHLO (502): HELO only\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
-	    "  -h, --help             this text;  --version  the version\n"
-	    "\n"
+	    "  -h, --help             this text;  --version  the version\n"), f);
+	teach_usage(f, TEACH_USAGE_SMTP);
+	fputs(_("\n"
 	    "Example:\n"
 	    "  ./smtp_server -v            then, in another terminal:\n"
 	    "  nc -C localhost 1025        and type HELO, MAIL FROM:, ...\n"
@@ -570,7 +582,7 @@ static void usage(FILE *f)
 	    "In Wireshark, capture on the loopback interface (lo / lo0) with the\n"
 	    "display filter:  tcp.port == 1025\n"
 	    "Port 1025 is not SMTP's usual 25, so use Analyze > Decode As... >\n"
-	    "TCP port 1025 > SMTP to see the commands decoded.\n");
+	    "TCP port 1025 > SMTP to see the commands decoded.\n"), f);
 }
 
 enum { OPT_MAX_SIZE = 256, OPT_TIMEOUT, OPT_DOMAIN,
@@ -601,8 +613,12 @@ static const struct option options[] = {
 	{ "relay", required_argument, NULL, OPT_RELAY },
 	{ "retry", required_argument, NULL, OPT_RETRY },
 	{ "queue-lifetime", required_argument, NULL, OPT_LIFETIME },
+	TEACH_OPTIONS, TEACH_FAIL_OPTION,
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --explain, --lang, --step, --delay, --fail */
+static struct teach teach;
 
 /* Fill cfg and srv from argv; returns true for --stdio. */
 static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
@@ -611,7 +627,7 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 	bool stdio = false;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "p:b:d:n:U:vh", options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:b:d:n:U:vh" TEACH_SHORT, options, NULL)) != -1) {
 		switch (ch) {
 		case 'd': cfg->maildir = optarg; break;
 		case 'n': str_copy(cfg->hostname, optarg, sizeof cfg->hostname); break;
@@ -622,14 +638,14 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
 		case OPT_DOMAIN:
 			if (cfg->relay.ndomain == RELAY_DOMAINS_MAX)
-				die(EX_USAGE, "--domain: at most %d domains", RELAY_DOMAINS_MAX);
+				die(EX_USAGE, _("--domain: at most %d domains"), RELAY_DOMAINS_MAX);
 			cfg->relay.domains[cfg->relay.ndomain++] = optarg;
 			break;
 		case OPT_RELAY:
 			if (cfg->relay.nroute == RELAY_ROUTES_MAX ||
 			    relay_parse_route(optarg, &cfg->relay.routes[cfg->relay.nroute++]) < 0)
-				die(EX_USAGE, "--relay: '%s' is not DOMAIN=HOST:PORT "
-				    "(at most %d routes)", optarg, RELAY_ROUTES_MAX);
+				die(EX_USAGE, _("--relay: '%s' is not DOMAIN=HOST:PORT "
+				    "(at most %d routes)"), optarg, RELAY_ROUTES_MAX);
 			break;
 		case OPT_RETRY: cfg->relay.retry = opt_ulong("--retry", optarg, 1, 86400); break;
 		case OPT_LIFETIME: cfg->relay.lifetime = opt_ulong("--queue-lifetime", optarg, 0, 31536000); break;
@@ -640,14 +656,15 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		case OPT_NO_8BITMIME: cfg->eightbit = false; break;
 		case OPT_NO_ESMTP: cfg->esmtp = false; break;
 		case OPT_VERSION: printf("smtp_server (mailab) %s\n", MAILAB_VERSION); exit(0);
-		default:
-			if (!server_option(srv, ch, optarg)) /* -p, -b, ... */
-				die(EX_USAGE, "try 'smtp_server --help' for the "
-				    "options"); /* getopt named the typo */
+		default: /* -p, -b, ..., the teaching modes */
+			if (!server_option(srv, ch, optarg) &&
+			    !teach_option(&teach, ch, optarg))
+				die(EX_USAGE, _("try 'smtp_server --help' for the "
+				                "options")); /* getopt named the typo */
 		}
 	}
 	if (optind < argc)
-		die(EX_USAGE, "unexpected argument '%s' (see --help)", argv[optind]);
+		die(EX_USAGE, _("unexpected argument '%s' (see --help)"), argv[optind]);
 	return stdio;
 }
 
@@ -669,7 +686,11 @@ int main(int argc, char **argv)
 
 	util_set_progname(argv[0]);
 	util_hostname(cfg.hostname, sizeof cfg.hostname);
+	teach_lang(argc, argv);
+	teach_server(&teach, FAULT_SMTP, commands);
 	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	teach_start(&teach, EXPLAIN_SMTP, &cfg.verbose);
+	teach_serve(&teach, &srv);
 	cfg.relay.maildir = cfg.maildir;
 	cfg.relay.hostname = cfg.hostname;
 	cfg.relay.verbose = cfg.verbose;
@@ -679,6 +700,6 @@ int main(int argc, char **argv)
 	}
 	/* users_readable() also warns about names that are no mailbox. */
 	if (users_readable(cfg.users_file) < 0 && cfg.check_rcpt)
-		die(EX_NOINPUT, "cannot read users file %s", cfg.users_file);
+		die(EX_NOINPUT, _("cannot read users file %s"), cfg.users_file);
 	return stdio ? server_stdio(&srv) : server_run(&srv);
 }

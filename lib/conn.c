@@ -11,6 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
+#include "teach.h"
+
 #define CONN_STOP_FLUSH_MS 2000 /* after a stop, output gets this long */
 
 /* The one piece of global state, written from a signal handler: the
@@ -39,6 +42,14 @@ int conn_stop_init(void)
 int conn_stop_fd(void)
 {
 	return stop_pipe[0];
+}
+
+/* Set once at start-up (conn_teach_all): the teaching modes. */
+static struct teach *teach_all;
+
+void conn_teach_all(struct teach *t)
+{
+	teach_all = t;
 }
 
 void conn_request_stop(void)
@@ -78,6 +89,9 @@ void conn_init(struct conn *c, int rfd, int wfd, int timeout_s, bool trace,
 	c->trace = trace;
 	c->in_tag = role == CONN_SERVER ? "C: " : "S: ";
 	c->out_tag = role == CONN_SERVER ? "S: " : "C: ";
+	c->teach = teach_all;
+	if (c->teach)
+		teach_reset(c->teach);
 }
 
 void conn_trace(const struct conn *c, const char *tag, const char *p,
@@ -94,11 +108,15 @@ void conn_trace(const struct conn *c, const char *tag, const char *p,
 		n--;
 	if (n > CONN_BUF)
 		n = CONN_BUF;
+	if (c->teach) /* -e: a pipelined batch is said before its replies */
+		teach_tracing(c->teach, tag);
 	k = strlen(tag);
 	memcpy(line, tag, k);
 	memcpy(line + k, p, n);
 	line[k + n] = '\n';
 	fwrite(line, 1, k + n + 1, stderr); /* one write: lines stay whole */
+	if (c->teach)
+		teach_traced(c->teach, tag, p, n);
 }
 
 /* How long the next wait may last: the idle limit, or less when a
@@ -313,10 +331,19 @@ int conn_write(struct conn *c, const void *p, size_t n)
 
 int conn_send_line(struct conn *c, const char *line, size_t len)
 {
+	/* --step/--delay: what went before is on the wire before the wait,
+	 * and this line goes out on its own after it. */
+	bool paced = c->teach && teach_paced(c->teach);
+
+	if (paced) {
+		if (c->wlen > 0 && conn_flush(c) < 0)
+			return -1;
+		teach_before_send(c->teach, c->out_tag, line, len);
+	}
 	conn_trace(c, c->out_tag, line, len);
 	if (conn_write(c, line, len) < 0 || conn_write(c, "\r\n", 2) < 0)
 		return -1;
-	return 0;
+	return paced ? conn_flush(c) : 0;
 }
 
 int conn_printf(struct conn *c, const char *fmt, ...)
@@ -342,15 +369,15 @@ const char *conn_status_text(const struct conn *c, enum conn_status st)
 	case CONN_PART:
 		return "ok";
 	case CONN_TOOLONG:
-		return "line too long";
+		return _("line too long");
 	case CONN_EOF:
-		return "connection closed by peer";
+		return _("connection closed by peer");
 	case CONN_TIMEOUT:
-		return "timed out";
+		return _("timed out");
 	case CONN_STOP:
-		return "stopping on signal";
+		return _("stopping on signal");
 	case CONN_ERROR:
 		break;
 	}
-	return c->err ? strerror(c->err) : "I/O error";
+	return c->err ? strerror(c->err) : _("I/O error");
 }

@@ -21,6 +21,8 @@
 
 enum conn_role { CONN_SERVER, CONN_CLIENT };
 
+struct teach; /* lib/teach.h: --explain, --step, --delay */
+
 enum conn_status {
 	CONN_LINE,    /* a whole line, its LF included */
 	CONN_PART,    /* the buffer is full and the line goes on */
@@ -43,6 +45,7 @@ struct conn {
 	const char *out_tag;
 	bool saw_cr;             /* the peer has sent a CR at some point */
 	bool write_failed;       /* a write failed or timed out: no more */
+	struct teach *teach;     /* teaching modes, or NULL */
 	int err;                 /* errno of the last CONN_ERROR */
 	size_t rpos, rlen, wlen;
 	unsigned char rbuf[CONN_BUF];
@@ -95,6 +98,13 @@ void conn_trace(const struct conn *c, const char *tag, const char *p,
  * one): add it to any other poll() so that no sleep misses the signal.
  */
 int conn_stop_init(void);
+
+/*
+ * The teaching modes: every connection set up after this call (in this
+ * process) explains each traced line and paces each line it sends.
+ */
+void conn_teach_all(struct teach *t);
+
 void conn_request_stop(void);
 bool conn_stop_requested(void);
 int conn_stop_fd(void);

@@ -1,5 +1,6 @@
 /* dsn: RFC 3464 bounces into the sender's Maildir.  See dsn.h. */
 #include "dsn.h"
+#include "i18n.h"
 #include "identity.h"
 #include "message.h"
 #include "util.h"
@@ -122,13 +123,13 @@ int dsn_bounce(const struct relay_config *rc, const struct queue_entry *e,
 
 	if (!local_sender(rc, e->from, box)) {
 		for (size_t i = 0; i < n; i++) /* never bounce a bounce */
-			log_event("relay", "message %s to <%s> failed (%s); sender <%s> "
-			          "is not local: bounce only logged", e->name,
+			log_event("relay", _("message %s to <%s> failed (%s); sender <%s> "
+			          "is not local: bounce only logged"), e->name,
 			          f[i].rcpt, f[i].diag, e->from);
 		return 0;
 	}
 	if (maildir_begin(err, &d, rc->maildir, box) < 0) {
-		log_event("relay", "cannot bounce to <%s>: %s", e->from, err);
+		log_event("relay", _("cannot bounce to <%s>: %s"), e->from, err);
 		return -1;
 	}
 	msg_date(date, sizeof date, time(NULL));
@@ -145,10 +146,10 @@ int dsn_bounce(const struct relay_config *rc, const struct queue_entry *e,
 	copy_headers(&d, rc->maildir, e->name);
 	put(&d, "\n--%s--\n", boundary);
 	if (maildir_commit(err, &d, rc->maildir, boxes, 1) < 0) {
-		log_event("relay", "cannot bounce to <%s>: %s", e->from, err);
+		log_event("relay", _("cannot bounce to <%s>: %s"), e->from, err);
 		return -1;
 	}
-	log_event("relay", "message %s: bounce for %zu recipient(s) delivered "
-	          "to <%s>", e->name, n, e->from);
+	log_event("relay", _("message %s: bounce for %zu recipient(s) delivered "
+	          "to <%s>"), e->name, n, e->from);
 	return 0;
 }

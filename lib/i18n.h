@@ -58,6 +58,9 @@ const char *i18n_lookup(const char *msgid, enum i18n_lang lang) I18N_FORMAT_ARG;
 #define _(s) tr_(s)
 /* Marks a msgid in a static table; translate it with _() where it is used. */
 #define N_(s) (s)
+/* The text of a msgid kept in a variable (marked with N_() where it is
+ * written): the same look-up as _(), for what t_i18n.sh cannot see. */
+#define i18n_text(s) tr_(s)
 
 /* The table, for tests: entry i's English and Turkish texts. */
 size_t i18n_count(void);

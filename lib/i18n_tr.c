@@ -13,7 +13,7 @@ const struct i18n_msg i18n_msgs[] = {
 	/* mail_send */
 	{ "Email sent successfully.\n", "E-posta başarıyla gönderildi.\n" },
 	{ "Email sent to %zu of %zu recipients.\n",
-	  "E-posta %zu alıcıdan %zu tanesine gönderildi.\n" },
+	  "E-posta gönderildi: %zu alıcı kabul etti, toplam %zu alıcıdan.\n" },
 	{ "recipient %s refused: %d %s", "%s alıcısı reddedildi: %d %s" },
 	{ "cannot read %s: %s", "%s okunamıyor: %s" },
 	{ "%s: text over %lu octets; send it as an attachment (-a)",
@@ -34,10 +34,21 @@ const struct i18n_msg i18n_msgs[] = {
 	{ "--raw sends its file as is: no -a or --header",
 	  "--raw dosyasını olduğu gibi gönderir: -a ya da --header olmaz" },
 	{ "-u and -w go together", "-u ve -w birlikte verilir" },
+	{ "standard input", "standart girdi" },
+	{ "%s: '%.40s...' is too long", "%s: '%.40s...' çok uzun" },
+	{ "%s: a name of at most %d octets", "%s: ad en çok %d bayt olabilir" },
+	{ "%s: the name '%.*s' holds a character a name cannot",
+	  "%s: '%.*s' adında bir adda bulunamayacak bir karakter var" },
+	{ "%s; is smtp_server running? start it with ./smtp_server -v%s",
+	  "%s; smtp_server çalışıyor mu? ./smtp_server -v%s ile başlatın" },
+	{ "Try '%s --help' for the options.\n",
+	  "Seçenekler için '%s --help' yazın.\n" },
 	{ "at most %d recipients in all", "toplamda en çok %d alıcı" },
 
 	/* mail_send's SMTP client (lib/smtp_client.c) */
 	{ "%s refused: %d %s", "%s reddedildi: %d %s" },
+	{ "connection", "bağlantı" },
+	{ "the message", "ileti" },
 	{ "unexpected reply to %s: %d %s", "%s komutuna beklenmeyen yanıt: %d %s" },
 	{ "no reply from server: %s", "sunucudan yanıt yok: %s" },
 	{ "reply line longer than %d octets", "yanıt satırı %d bayttan uzun" },
@@ -50,6 +61,12 @@ const struct i18n_msg i18n_msgs[] = {
 	{ "AUTH refused: %d %s", "AUTH reddedildi: %d %s" },
 	{ "user name or password over %d octets",
 	  "kullanıcı adı ya da parola %d baytı aşıyor" },
+	{ "the server offers STARTTLS but no AUTH: it probably offers AUTH only "
+	  "after STARTTLS (RFC 3207), and this client has no TLS",
+	  "sunucu STARTTLS sunuyor ama AUTH sunmuyor: büyük olasılıkla AUTH'u "
+	  "yalnızca STARTTLS'ten sonra sunuyor (RFC 3207) ve bu istemcide TLS yok" },
+	{ "the server offers no AUTH (RFC 4954): it takes no login",
+	  "sunucu AUTH sunmuyor (RFC 4954): oturum açmayı kabul etmiyor" },
 	{ "the server offers neither AUTH PLAIN nor AUTH LOGIN",
 	  "sunucu ne AUTH PLAIN ne de AUTH LOGIN sunuyor" },
 	{ "every recipient refused; RCPT TO:<%s>: %d %s",
@@ -69,9 +86,9 @@ const struct i18n_msg i18n_msgs[] = {
 	/* pop_client */
 	{ "%s: mailbox busy: another session holds it (%s)",
 	  "%s: posta kutusu meşgul: başka bir oturum kullanıyor (%s)" },
-	{ "%s: %s", "%s: %s" },
 	{ "message %lu: LIST said %lu octets but RETR sent %llu",
 	  "ileti %lu: LIST %lu bayt dedi ama RETR %llu bayt gönderdi" },
+	{ "STAT: %lu message, %llu octets\n", "STAT: %lu ileti, %llu bayt\n" },
 	{ "STAT: %lu messages, %llu octets\n", "STAT: %lu ileti, %llu bayt\n" },
 	{ "The mailbox is empty.\n", "Posta kutusu boş.\n" },
 	{ "LIST:\n", "LIST:\n" },
@@ -100,6 +117,12 @@ const struct i18n_msg i18n_msgs[] = {
 	  "APOP kullanılamıyor: sunucunun selamlamasında <...@...> biçiminde "
 	  "bir zaman damgası yok (RFC 1939 7)" },
 	{ "login refused for %s: %s", "%s için oturum açma reddedildi: %s" },
+	{ "%s; is pop_server running? start it with ./pop_server -v%s",
+	  "%s; pop_server çalışıyor mu? ./pop_server -v%s ile başlatın" },
+	{ "removed %s: left in tmp/ over 36 hours",
+	  "%s silindi: 36 saatten uzun süre tmp/ içinde kalmıştı" },
+	{ "skipped %s/%s: not a regular file", "%s/%s atlandı: sıradan bir dosya değil" },
+	{ "skipped %s: not a regular file", "%s atlandı: sıradan bir dosya değil" },
 	{ "out of memory for %lu messages", "%lu ileti için bellek yetmedi" },
 	{ "out of memory for %lu UIDLs", "%lu UIDL için bellek yetmedi" },
 	{ "%lu message%s deleted on the server\n",
@@ -124,6 +147,7 @@ const struct i18n_msg i18n_msgs[] = {
 	{ "server reply is neither +OK nor -ERR",
 	  "sunucu yanıtı ne +OK ne de -ERR" },
 	{ "listing cut short: no final \".\"", "liste yarım kaldı: son \".\" yok" },
+	{ "command too long for a POP3 line", "komut bir POP3 satırı için çok uzun" },
 	{ "user name or password too long for a POP3 command line",
 	  "kullanıcı adı ya da parola bir POP3 komut satırı için çok uzun" },
 	{ "malformed STAT reply (want +OK count octets)",
@@ -145,11 +169,44 @@ const struct i18n_msg i18n_msgs[] = {
 	{ " (ports below 1024 need root; run as root or pick a port above 1023)",
 	  " (1024'ün altındaki portlar root ister; root olarak çalıştırın ya da "
 	  "1023'ün üstünde bir port seçin)" },
-	{ " (another program holds this port: another lab server, or "
-	  "MailHog/Mailpit on 1025; stop it or pick another port with -p)",
-	  " (bu portu başka bir program tutuyor: başka bir laboratuvar sunucusu "
-	  "ya da 1025'te MailHog/Mailpit; onu durdurun ya da -p ile başka bir "
-	  "port seçin)" },
+	{ "cannot bind %s port %u: %s (probably "
+	  "%s; find it with 'ss -ltnp' or 'lsof -i :%u', stop "
+	  "it (the lab's servers: scripts/lab.sh stop) or pick "
+	  "another port with -p)",
+	  "%s adresinin %u portuna bağlanılamıyor: %s (büyük olasılıkla "
+	  "%s; 'ss -ltnp' ya da 'lsof -i :%u' ile bulun, durdurun "
+	  "(laboratuvarın sunucuları için: scripts/lab.sh stop) ya da "
+	  "-p ile başka bir port seçin)" },
+	{ "another lab smtp_server, MailHog or Mailpit",
+	  "başka bir laboratuvar smtp_server'ı, MailHog ya da Mailpit" },
+	{ "another pop_server", "başka bir pop_server" },
+	{ "another imap_server", "başka bir imap_server" },
+	{ "the system's mail server", "sistemin kendi posta sunucusu" },
+	{ "another program", "başka bir program" },
+	{ "cannot create the stop pipe: %s", "durdurma borusu oluşturulamıyor: %s" },
+	{ "cannot fork the helper: %s", "yardımcı süreç başlatılamıyor (fork): %s" },
+	{ "helper process %s %d; restarting it in %u s",
+	  "yardımcı süreç %s %d; %u sn sonra yeniden başlatılıyor" },
+	{ "killed by signal", "şu sinyalle öldürüldü:" },
+	{ "exited with", "şu kodla çıktı:" },
+	{ "%s: not accepting for now (a session must end "
+	  "first, or raise ulimit -n)",
+	  "%s: şimdilik yeni bağlantı kabul edilmiyor (önce bir oturumun "
+	  "bitmesi gerek ya da ulimit -n değerini artırın)" },
+	{ "accepting clients again", "istemciler yeniden kabul ediliyor" },
+	{ "refused: %lu sessions from %s already "
+	  "(--max-per-ip)",
+	  "reddedildi: zaten %lu oturum var, kaynak %s (--max-per-ip)" },
+	{ "%lu session(s) did not stop within %d s: "
+	  "killing them",
+	  "%lu oturum %d sn içinde durmadı: sonlandırılıyor (SIGKILL)" },
+	{ "cannot create the helper's wake pipe: %s",
+	  "yardımcı sürecin uyandırma borusu oluşturulamıyor: %s" },
+	{ "%s: the queue waits until it can "
+	  "be made",
+	  "%s: kuyruk oluşturulabilene kadar bekliyor" },
+	{ "queue path too long under %s", "%s altındaki kuyruk yolu çok uzun" },
+	{ "cannot sync %s: %s", "%s diske yazdırılamıyor (fsync): %s" },
 	{ " (this host has no such address)", " (bu makinede böyle bir adres yok)" },
 	{ "socket for %s: %s", "%s için soket: %s" },
 	{ "cannot resolve %s: %s", "%s çözümlenemiyor: %s" },
@@ -173,9 +230,19 @@ const struct i18n_msg i18n_msgs[] = {
 	  "%s: '%s', %lu ile %lu arasında bir tam sayı değil" },
 	{ "cannot read users file %s", "%s kullanıcı dosyası okunamıyor" },
 	{ "connected", "bağlandı" },
+	{ "%s:%u: user '%.64s' is not a canonical mailbox name (%s, lower case): "
+	  "line ignored",
+	  "%s:%u: '%.64s' kullanıcısı kurallara uygun bir posta kutusu adı değil "
+	  "(%s, küçük harf): satır yok sayıldı" },
+	{ "   (state %s)\n", "   (durum %s)\n" },
+	{ "accept: %s", "bağlantı kabul edilemedi (accept): %s" },
+	{ "cannot read %s", "%s okunamıyor" },
+	{ "try 'smtp_server --help' for the options",
+	  "seçenekler için 'smtp_server --help' yazın" },
+	{ "try 'pop_server --help' for the options",
+	  "seçenekler için 'pop_server --help' yazın" },
 
 	/* pop_server */
-	{ "'%s' is not a safe mailbox name", "'%s' güvenli bir posta kutusu adı değil" },
 	{ "login as %s: %s", "%s olarak oturum açma: %s" },
 	{ "login as %s (%s): %zu messages, %llu octets",
 	  "%s olarak oturum açıldı (%s): %zu ileti, %llu bayt" },
@@ -183,13 +250,14 @@ const struct i18n_msg i18n_msgs[] = {
 	{ "message %ld not sent whole: ending session",
 	  "ileti %ld tamamı gönderilemedi: oturum sonlandırılıyor" },
 	{ "update of %s: %s", "%s güncellenirken: %s" },
+	{ "message %ld: %lld octets sent, %lld announced (W= in %s)",
+	  "ileti %ld: %lld bayt gönderildi, %lld bayt bildirilmişti (%s içindeki W=)" },
 	{ "disconnected (%s)%s", "bağlantı kesildi (%s)%s" },
 	{ ": no QUIT, maildrop left unchanged",
 	  ": QUIT gelmedi, posta kutusu değiştirilmedi" },
 
 	/* smtp_server */
 	{ "message %s not stored: %s", "ileti %s kaydedilmedi: %s" },
-	{ "message %s not queued: %s", "ileti %s kuyruğa alınmadı: %s" },
 	{ "message %s refused", "ileti %s reddedildi" },
 	{ "message %s stored: %llu octets from <%s> (HELO %s) for <%s>%s, "
 	  "%zu mailbox(es)",
@@ -199,9 +267,10 @@ const struct i18n_msg i18n_msgs[] = {
 	{ "AUTH as %s: users file unreadable",
 	  "%s olarak AUTH: kullanıcı dosyası okunamıyor" },
 	{ "AUTH as %s: ok", "%s olarak AUTH: tamam" },
-	{ "AUTH as %s: refused", "%s olarak AUTH: reddedildi" },
-	{ "disconnected (%s)", "bağlantı kesildi (%s)" },
+	{ "AUTH as %.64s: refused", "%.64s olarak AUTH: reddedildi" },
 	{ "too many errors", "çok fazla hata" },
+	{ " and others", " ve diğerleri" },
+	{ "fault injected", "kasıtlı hata" },
 	{ "--domain: at most %d domains", "--domain: en çok %d alan adı" },
 	{ "--relay: '%s' is not DOMAIN=HOST:PORT (at most %d routes)",
 	  "--relay: '%s', ALAN_ADI=SUNUCU:PORT biçiminde değil (en çok %d yol)" },
@@ -291,6 +360,8 @@ const struct i18n_msg i18n_msgs[] = {
 	  "kasıtlı hata: %s #%lu, şu yanıtla karşılandı: %s" },
 	{ "fault injected: %s #%lu: connection closed with no reply",
 	  "kasıtlı hata: %s #%lu: bağlantı yanıt verilmeden kapatıldı" },
+	{ "   (--fail: injected, not the server's own answer)\n",
+	  "   (--fail: bu yanıtı sunucu kendisi vermedi, kasıtlı olarak eklendi)\n" },
 };
 
 const size_t i18n_nmsgs = sizeof i18n_msgs / sizeof i18n_msgs[0];

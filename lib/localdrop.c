@@ -1,5 +1,6 @@
 /* localdrop: a local Maildir and its .uidl list.  See localdrop.h. */
 #include "localdrop.h"
+#include "i18n.h"
 #include "md5.h"
 #include "util.h"
 
@@ -174,12 +175,12 @@ int localdrop_open(struct localdrop *l, const char *dir)
 		return -1;
 	for (size_t i = 0; i < 3; i++)
 		if (scan_dir(l, subs[i]) < 0) {
-			snprintf(l->err, sizeof l->err, "cannot read %s/%s: %s",
+			snprintf(l->err, sizeof l->err, _("cannot read %s/%s: %s"),
 			         dir, subs[i], strerror(errno));
 			return -1;
 		}
 	if (load_uidl(l) < 0) {
-		snprintf(l->err, sizeof l->err, "cannot read %s/%s: %s", dir,
+		snprintf(l->err, sizeof l->err, _("cannot read %s/%s: %s"), dir,
 		         UIDL_FILE, strerror(errno));
 		return -1;
 	}
@@ -222,13 +223,13 @@ int localdrop_begin(struct localdrop *l, const char *uidl)
 	              strlen(l->uniq) + strlen(l->key) > LOCALDROP_NAME_ROOM))
 		key_hashed(uidl, n, l->key);
 	if (maildir_path(l->tmp_path, l->dir, "tmp", l->uniq, NULL) < 0) {
-		snprintf(l->err, sizeof l->err, "path too long under %s", l->dir);
+		snprintf(l->err, sizeof l->err, _("path too long under %s"), l->dir);
 		return -1;
 	}
 	l->fd = open(l->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
 	             0600);
 	if (l->fd < 0) {
-		snprintf(l->err, sizeof l->err, "cannot create %s: %s",
+		snprintf(l->err, sizeof l->err, _("cannot create %s: %s"),
 		         l->tmp_path, strerror(errno));
 		l->tmp_path[0] = '\0';
 		return -1;
@@ -289,7 +290,7 @@ int localdrop_commit(struct localdrop *l)
 	if (l->err_no == 0 && rename(l->tmp_path, path) < 0)
 		l->err_no = errno;
 	if (l->err_no != 0) {
-		snprintf(l->err, sizeof l->err, "cannot save %s: %s",
+		snprintf(l->err, sizeof l->err, _("cannot save %s: %s"),
 		         l->tmp_path, strerror(l->err_no));
 		localdrop_abort(l);
 		return -1;
@@ -317,7 +318,7 @@ int localdrop_sync(struct localdrop *l)
 		return 0;
 	if (maildir_path(path, l->dir, "new", NULL, NULL) < 0 ||
 	    maildir_sync_dir(path) < 0) {
-		snprintf(l->err, sizeof l->err, "cannot fsync %s/new: %s",
+		snprintf(l->err, sizeof l->err, _("cannot fsync %s/new: %s"),
 		         l->dir, strerror(errno));
 		return -1;
 	}
@@ -352,7 +353,7 @@ int localdrop_save(struct localdrop *l, uidl_t *ids, const bool *keep,
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
 	f = fopen(tmp, "w");
 	if (f == NULL) {
-		snprintf(l->err, sizeof l->err, "cannot create %s: %s", tmp,
+		snprintf(l->err, sizeof l->err, _("cannot create %s: %s"), tmp,
 		         strerror(errno));
 		return -1;
 	}
@@ -361,7 +362,7 @@ int localdrop_save(struct localdrop *l, uidl_t *ids, const bool *keep,
 		rc = -1;
 	/* tmp -> fsync -> rename: the old list or the new, never half. */
 	if (rc < 0 || rename(tmp, path) < 0 || maildir_sync_dir(l->dir) < 0) {
-		snprintf(l->err, sizeof l->err, "cannot write %s: %s", path,
+		snprintf(l->err, sizeof l->err, _("cannot write %s: %s"), path,
 		         strerror(errno));
 		unlink(tmp);
 		return -1;
@@ -402,14 +403,14 @@ static int fetch_one(struct localdrop *l, struct localdrop_job *j,
 	rc = pop3_read_body(p, j->sizes[i] + POP3_OVERRUN_MAX, sink_file, l);
 	if (rc != POP3_OK) {
 		localdrop_abort(l); /* nothing partial stays behind */
-		warnmsg("message %lu not saved: %s", i, p->err);
+		warnmsg(_("message %lu not saved: %s"), i, p->err);
 		return rc;
 	}
 	if (p->received != j->sizes[i])
-		warnmsg("message %lu: LIST said %lu octets but RETR sent %llu",
+		warnmsg(_("message %lu: LIST said %lu octets but RETR sent %llu"),
 		        i, j->sizes[i], p->received);
 	if (localdrop_commit(l) < 0) { /* tmp -> fsync -> new/ */
-		warnmsg("message %lu not saved: %s", i, l->err);
+		warnmsg(_("message %lu not saved: %s"), i, l->err);
 		return LOCALDROP_FAILED;
 	}
 	j->kept[i] = true;

@@ -3,6 +3,7 @@
  * side POP3 needs (snapshot, sizes, UIDs, lock, update).  See maildir.h.
  */
 #include "maildir.h"
+#include "i18n.h"
 #include "md5.h"
 #include "util.h"
 
@@ -58,14 +59,14 @@ int maildir_make_box(char *err, const char *root, const char *box)
 	char path[MAILDIR_PATH_MAX];
 
 	if (make_dir(root) < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot create %s: %s", root,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot create %s: %s"), root,
 		         strerror(errno));
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
 		if (maildir_path(path, root, box, subs[i], NULL) < 0 ||
 		    make_dir(path) < 0) {
-			snprintf(err, MAILDIR_ERR_LEN, "cannot create %s: %s",
+			snprintf(err, MAILDIR_ERR_LEN, _("cannot create %s: %s"),
 			         path, strerror(errno));
 			return -1;
 		}
@@ -109,7 +110,7 @@ int maildir_begin(char *err, struct maildir_delivery *d, const char *root,
 	d->blen = 0;
 	maildir_unique(d->uniq, sizeof d->uniq);
 	if (maildir_path(d->tmp_path, root, box, "tmp", d->uniq) < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "path too long under %s", root);
+		snprintf(err, MAILDIR_ERR_LEN, _("path too long under %s"), root);
 		return -1;
 	}
 	d->fd = open(d->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
@@ -122,7 +123,7 @@ int maildir_begin(char *err, struct maildir_delivery *d, const char *root,
 		             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 	}
 	if (d->fd < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot create %s: %s",
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot create %s: %s"),
 		         d->tmp_path, strerror(errno));
 		return -1;
 	}
@@ -208,19 +209,19 @@ static int place_in(char *err, struct maildir_delivery *d, const char *root,
 	char path[MAILDIR_PATH_MAX];
 
 	if (maildir_path(path, root, box, "new", name) < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "path too long under %s", root);
+		snprintf(err, MAILDIR_ERR_LEN, _("path too long under %s"), root);
 		return -1;
 	}
 	if (place(d->tmp_path, path, last) < 0 &&
 	    (errno != ENOENT || maildir_make_box(err, root, box) < 0 ||
 	     place(d->tmp_path, path, last) < 0)) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot deliver to %s: %s", path,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot deliver to %s: %s"), path,
 		         strerror(errno));
 		return -1;
 	}
 	maildir_path(path, root, box, "new", NULL);
 	if (maildir_sync_dir(path) < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot fsync %s: %s", path,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot fsync %s: %s"), path,
 		         strerror(errno));
 		return 1; /* it is there, but not durable: undo it too */
 	}
@@ -240,7 +241,7 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 		d->err_no = errno;
 	}
 	if (d->failed) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot write %s: %s",
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot write %s: %s"),
 		         d->tmp_path, strerror(d->err_no));
 		maildir_abort(d);
 		return -1;
@@ -249,7 +250,7 @@ int maildir_commit(char *err, struct maildir_delivery *d, const char *root,
 	d->fd = -1;
 	maildir_delivery_name(d, name, sizeof name);
 	if (nbox == 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "no mailbox to deliver to");
+		snprintf(err, MAILDIR_ERR_LEN, _("no mailbox to deliver to"));
 		rc = -1;
 	}
 	while (rc == 0 && done < nbox) {
@@ -315,7 +316,7 @@ int maildir_lock(char *err, struct maildir_box *b, const char *root,
 	if (maildir_path(path, root, box, MAILDIR_LOCK, NULL) < 0 ||
 	    (b->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	                       0600)) < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot open %s: %s", path,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot open %s: %s"), path,
 		         strerror(errno));
 		return -1;
 	}
@@ -325,7 +326,7 @@ int maildir_lock(char *err, struct maildir_box *b, const char *root,
 	if (fcntl(b->lock_fd, F_SETLK, &fl) == 0)
 		return 0;
 	int busy = errno == EAGAIN || errno == EACCES;
-	snprintf(err, MAILDIR_ERR_LEN, "cannot lock %s: %s", path,
+	snprintf(err, MAILDIR_ERR_LEN, _("cannot lock %s: %s"), path,
 	         busy ? "held by another session" : strerror(errno));
 	close(b->lock_fd);
 	b->lock_fd = -1;
@@ -423,7 +424,7 @@ static int scan_dir(char *err, struct maildir_box *b, const char *sub)
 
 	d = box_path(path, b, sub, NULL) < 0 ? NULL : opendir(path);
 	if (d == NULL) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot read %s: %s", path,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot read %s: %s"), path,
 		         strerror(errno));
 		return errno == ENOENT ? 0 : -1;
 	}
@@ -434,14 +435,14 @@ static int scan_dir(char *err, struct maildir_box *b, const char *sub)
 		/* A FIFO or a device would block or lie: never a message. */
 		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    !S_ISREG(st.st_mode)) {
-			log_event("maildir", "skipped %s/%s: not a regular file",
+			log_event("maildir", _("skipped %s/%s: not a regular file"),
 			          path, e->d_name);
 			continue;
 		}
 		rc = add_msg(b, e->d_name, sub[0] == 'n');
 	}
 	if (rc < 0)
-		snprintf(err, MAILDIR_ERR_LEN, "out of memory reading %s", path);
+		snprintf(err, MAILDIR_ERR_LEN, _("out of memory reading %s"), path);
 	closedir(d);
 	return rc;
 }
@@ -546,7 +547,7 @@ int maildir_open_msg(const struct maildir_box *b, size_t i)
 	/* O_NONBLOCK: a FIFO put there since the scan must not hang us. */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-		log_event("maildir", "skipped %s: not a regular file", path);
+		log_event("maildir", _("skipped %s: not a regular file"), path);
 		close(fd);
 		errno = EINVAL;
 		return -1;
@@ -572,7 +573,7 @@ void maildir_sweep_tmp(const char *root, const char *box)
 		    maildir_path(path, root, box, "tmp", e->d_name) < 0)
 			continue;
 		if (unlink(path) == 0)
-			log_event("maildir", "removed %s: left in tmp/ over 36 hours",
+			log_event("maildir", _("removed %s: left in tmp/ over 36 hours"),
 			          path);
 	}
 	closedir(d);
@@ -601,7 +602,7 @@ int maildir_update(char *err, struct maildir_box *b)
 		    (box_path(path, b, m->in_new ? "new" : "cur",
 		              maildir_msg_name(b, i)) < 0 ||
 		     (unlink(path) < 0 && errno != ENOENT))) {
-			snprintf(err, MAILDIR_ERR_LEN, "cannot remove %s: %s",
+			snprintf(err, MAILDIR_ERR_LEN, _("cannot remove %s: %s"),
 			         path, strerror(errno));
 			failed++;
 		} else if (!m->deleted && m->seen && m->in_new) {
@@ -612,7 +613,7 @@ int maildir_update(char *err, struct maildir_box *b)
 	synced = box_path(path, b, "new", NULL) == 0 && maildir_sync_dir(path) == 0;
 	if ((box_path(path, b, "cur", NULL) < 0 || maildir_sync_dir(path) < 0 ||
 	     !synced) && failed == 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot fsync %s: %s", path,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot fsync %s: %s"), path,
 		         strerror(errno));
 		return -1;
 	}

@@ -2,6 +2,7 @@
 #include "mime_in.h"
 #include "base64.h"
 #include "charset.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <string.h>
@@ -238,6 +239,14 @@ static bool shown_header(const char *key)
 	return false;
 }
 
+/* The name of a shown header in the reader's language (key: lower case). */
+static const char *header_label(const char *key)
+{
+	return key[0] == 'f' ? _("From") : key[0] == 't' ? _("To")
+	     : key[0] == 'c' ? _("Cc") : key[0] == 'd' ? _("Date")
+	     : _("Subject");
+}
+
 /* One whole (unfolded) header field in m->hdr. */
 static void header_field(struct mime_in *m)
 {
@@ -253,8 +262,7 @@ static void header_field(struct mime_in *m)
 	v = colon + 1 + strspn(colon + 1, " \t");
 	if (m->top && shown_header(key)) {
 		mime_decode_words(v, decoded, sizeof decoded);
-		fprintf(m->out, "%.*s: %s\n", (int)(colon - m->hdr), m->hdr,
-		        decoded);
+		fprintf(m->out, "%s: %s\n", header_label(key), decoded);
 		char *keep = key[0] == 'f' ? m->from : key[0] == 's' ? m->subject
 		           : key[0] == 'd' ? m->date : NULL;
 		if (keep)
@@ -441,7 +449,7 @@ static void begin_body(struct mime_in *m)
 		m->role = ROLE_TEXT;
 		m->text_shown = true;
 		if (!charset_known(pt->charset))
-			fprintf(m->out, "[charset %s shown as is]\n", pt->charset);
+			fprintf(m->out, _("[charset %s shown as is]\n"), pt->charset);
 	} else {
 		m->role = ROLE_ATTACH;
 	}
@@ -562,14 +570,14 @@ void mime_in_finish(struct mime_in *m)
 {
 	end_part(m);
 	if (!m->text_shown)
-		fprintf(m->out, "(no text part)\n");
+		fprintf(m->out, _("(no text part)\n"));
 	if (m->nattach == 0)
 		return;
-	fprintf(m->out, "\nAttachments:\n");
+	fprintf(m->out, _("\nAttachments:\n"));
 	for (size_t i = 0; i < m->nattach; i++)
-		fprintf(m->out, "  %s (%s, %llu bytes)\n",
+		fprintf(m->out, _("  %s (%s, %llu bytes)\n"),
 		        m->attach[i].name[0] ? m->attach[i].name : "(no name)",
 		        m->attach[i].type, m->attach[i].size);
 	if (m->more_attach)
-		fprintf(m->out, "  and %llu more\n", m->more_attach);
+		fprintf(m->out, _("  and %llu more\n"), m->more_attach);
 }

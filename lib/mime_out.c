@@ -1,6 +1,7 @@
 /* mime_out: the outgoing message, built then streamed.  See mime_out.h. */
 #include "mime_out.h"
 #include "base64.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -116,8 +117,8 @@ static int put_extra(struct msg_buf *b, const char *line, char *err)
 	size_t n = strcspn(line, ":");
 
 	if (n > 0 && line[n] == ':' && own_header(line, n)) {
-		snprintf(err, MIME_ERR_LEN, "header %.*s is written by mail_send "
-		         "itself (see its options)", (int)n, line);
+		snprintf(err, MIME_ERR_LEN, _("header %.*s is written by mail_send "
+		         "itself (see its options)"), (int)n, line);
 		return MIME_ERR_HEADER;
 	}
 	if (n == 0 || n >= sizeof name || line[n] != ':')
@@ -130,8 +131,8 @@ static int put_extra(struct msg_buf *b, const char *line, char *err)
 	if (msg_header(b, name, line + n + 1 + strspn(line + n + 1, " \t")) == 0)
 		return 0;
 bad:
-	snprintf(err, MIME_ERR_LEN, "bad header \"%.60s\": want \"Name: "
-	         "value\" on one line", line);
+	snprintf(err, MIME_ERR_LEN, _("bad header \"%.60s\": want \"Name: "
+	         "value\" on one line"), line);
 	return MIME_ERR_HEADER;
 }
 
@@ -151,8 +152,8 @@ static int put_headers(struct mime_out *m, const struct mime_spec *s,
 	    put_list(b, "To", s->to, s->to_names, s->nto) < 0 ||
 	    put_list(b, "Cc", s->cc, s->cc_names, s->ncc) < 0 ||
 	    msg_header(b, "Subject", s->subject) < 0) {
-		snprintf(err, MIME_ERR_LEN, "an address or the subject holds "
-		         "a line break");
+		snprintf(err, MIME_ERR_LEN, _("an address or the subject holds "
+		         "a line break"));
 		return MIME_ERR_HEADER;
 	}
 	msg_header(b, "Message-ID", id);
@@ -180,13 +181,13 @@ static int add_file(struct mime_out *m, struct mime_file *f, char *err)
 	struct stat st;
 
 	if (stat(f->path, &st) < 0 || access(f->path, R_OK) < 0) {
-		snprintf(err, MIME_ERR_LEN, "cannot read attachment %s: %s",
+		snprintf(err, MIME_ERR_LEN, _("cannot read attachment %s: %s"),
 		         f->path, strerror(errno));
 		return MIME_ERR_FILE;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, MIME_ERR_LEN, "attachment %s is not a regular "
-		         "file", f->path);
+		snprintf(err, MIME_ERR_LEN, _("attachment %s is not a regular "
+		         "file"), f->path);
 		return MIME_ERR_FILE;
 	}
 	f->size = (unsigned long long)st.st_size;
@@ -260,7 +261,7 @@ int mime_build(struct mime_out *m, const struct mime_spec *s, char *err)
 	if (rc == 0 && (m->head.failed || m->tail.failed))
 		rc = MIME_ERR_NOMEM;
 	if (rc == MIME_ERR_NOMEM)
-		snprintf(err, MIME_ERR_LEN, "out of memory building the message");
+		snprintf(err, MIME_ERR_LEN, _("out of memory building the message"));
 	m->total += m->head.len + m->tail.len;
 	return rc;
 }

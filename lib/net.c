@@ -1,6 +1,7 @@
 /* net: sockets for listening and connecting.  See net.h. */
 #include "net.h"
 #include "conn.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -45,32 +46,32 @@ static void bind_error(char *err, const char *addr, unsigned port, int e)
 	const char *hint = "";
 
 	if (e == EADDRINUSE) {
-		snprintf(err, NET_ERR_LEN, "cannot bind %s port %u: %s (probably "
+		snprintf(err, NET_ERR_LEN, _("cannot bind %s port %u: %s (probably "
 		         "%s; find it with 'ss -ltnp' or 'lsof -i :%u', stop "
 		         "it (the lab's servers: scripts/lab.sh stop) or pick "
-		         "another port with -p)", addr, port, strerror(e),
+		         "another port with -p)"), addr, port, strerror(e),
 		         net_port_holder(port), port);
 		return;
 	}
 	if (e == EACCES && port < 1024)
-		hint = " (ports below 1024 need root; run as root or pick a "
-		       "port above 1023)";
+		hint = _(" (ports below 1024 need root; run as root or pick a "
+		         "port above 1023)");
 	else if (e == EADDRNOTAVAIL)
-		hint = " (this host has no such address)";
-	snprintf(err, NET_ERR_LEN, "cannot bind %s port %u: %s%s", addr, port,
+		hint = _(" (this host has no such address)");
+	snprintf(err, NET_ERR_LEN, _("cannot bind %s port %u: %s%s"), addr, port,
 	         strerror(e), hint);
 }
 
 const char *net_port_holder(unsigned port)
 {
 	switch (port) {
-	case 1025: return "another lab smtp_server, MailHog or Mailpit";
-	case 1110: return "another pop_server";
-	case 1143: return "another imap_server";
-	case 25: case 587: case 465: return "the system's mail server";
-	case 110: case 995: case 143: case 993: return "the system's mail server";
+	case 1025: return _("another lab smtp_server, MailHog or Mailpit");
+	case 1110: return _("another pop_server");
+	case 1143: return _("another imap_server");
+	case 25: case 587: case 465: return _("the system's mail server");
+	case 110: case 995: case 143: case 993: return _("the system's mail server");
 	}
-	return "another program";
+	return _("another program");
 }
 
 static int listen_one(char *err, const struct addrinfo *ai, const char *name,
@@ -82,7 +83,7 @@ static int listen_one(char *err, const struct addrinfo *ai, const char *name,
 
 	fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 	if (fd < 0) {
-		snprintf(err, NET_ERR_LEN, "socket for %s: %s", name,
+		snprintf(err, NET_ERR_LEN, _("socket for %s: %s"), name,
 		         strerror(errno));
 		return -1;
 	}
@@ -123,7 +124,7 @@ static int resolve(char *err, const char *host, unsigned port, int passive,
 	snprintf(service, sizeof service, "%u", port);
 	rc = getaddrinfo(host, service, &hints, res);
 	if (rc != 0) {
-		snprintf(err, NET_ERR_LEN, "cannot resolve %s: %s", host,
+		snprintf(err, NET_ERR_LEN, _("cannot resolve %s: %s"), host,
 		         gai_strerror(rc));
 		return -1;
 	}
@@ -176,7 +177,7 @@ int net_accept(char *err, int lfd, char *peer)
 
 	if (fd < 0) {
 		int e = errno;
-		snprintf(err, NET_ERR_LEN, "accept: %s", strerror(e));
+		snprintf(err, NET_ERR_LEN, _("accept: %s"), strerror(e));
 		errno = e;
 		return -1;
 	}
@@ -238,7 +239,7 @@ int net_connect(char *err, const char *host, unsigned port, int timeout_s)
 	freeaddrinfo(res);
 	if (fd >= 0)
 		return fd;
-	snprintf(err, NET_ERR_LEN, "cannot connect to %s port %u: %s", host,
+	snprintf(err, NET_ERR_LEN, _("cannot connect to %s port %u: %s"), host,
 	         port, strerror(e));
 	return e == ETIMEDOUT ? NET_ERR_TIMEOUT : NET_ERR_REFUSED;
 }

@@ -1,6 +1,7 @@
 /* pop3_client: POP3 commands from the client's side.  See pop3_client.h. */
 #include "pop3_client.h"
 #include "dot.h"
+#include "i18n.h"
 #include "md5.h"
 
 #include <stdarg.h>
@@ -33,8 +34,8 @@ static int read_line(struct pop3 *p, char *buf)
 	enum conn_status st = conn_read_line(&p->conn, buf, POP3_REPLY_MAX, &n);
 
 	if (st == CONN_PART)
-		return proto_fail(p, "server line longer than 512 octets "
-		                     "(RFC 2449 4)");
+		return proto_fail(p, _("server line longer than 512 octets "
+		                     "(RFC 2449 4)"));
 	if (st != CONN_LINE)
 		return net_fail(p, st);
 	n--;
@@ -57,10 +58,10 @@ static int status(struct pop3 *p)
 	if (strncmp(p->reply, "-ERR", 4) == 0) {
 		/* RFC 2449 8.1.2: the mailbox is locked by another session. */
 		p->in_use = strstr(p->reply, "[IN-USE]") != NULL;
-		snprintf(p->err, sizeof p->err, "server said: %s", p->reply);
+		snprintf(p->err, sizeof p->err, _("server said: %s"), p->reply);
 		return POP3_ERR;
 	}
-	return proto_fail(p, "server reply is neither +OK nor -ERR");
+	return proto_fail(p, _("server reply is neither +OK nor -ERR"));
 }
 
 static int command(struct pop3 *p, const char *fmt, ...) PRINTF_LIKE(2, 3);
@@ -77,7 +78,7 @@ static int command(struct pop3 *p, const char *fmt, ...)
 	n = vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n + 2 > POP3_CMD_MAX) /* RFC 2449 4 */
-		return proto_fail(p, "command too long for a POP3 line");
+		return proto_fail(p, _("command too long for a POP3 line"));
 	if (conn_send_line(&p->conn, line, (size_t)n) < 0 ||
 	    conn_flush(&p->conn) < 0)
 		return net_fail(p, CONN_ERROR);
@@ -90,8 +91,8 @@ static int listing_line(struct pop3 *p, char *buf)
 	int rc = read_line(p, buf);
 
 	if (rc != POP3_OK)
-		return rc == POP3_NET ? proto_fail(p, "listing cut short: no "
-		                                      "final \".\"") : rc;
+		return rc == POP3_NET ? proto_fail(p, _("listing cut short: no "
+		                                      "final \".\"")) : rc;
 	if (dot_is_end(buf, strlen(buf), true))
 		return 0;
 	if (dot_unstuff(buf, strlen(buf))) /* RFC 1939 3: byte-stuffed */
@@ -164,8 +165,8 @@ static int secret(struct pop3 *p, const char *verb, const char *a,
 	                 b ? b : "");
 
 	if (n < 0 || (size_t)n + 2 > POP3_CMD_MAX) /* RFC 2449 4 */
-		return proto_fail(p, "user name or password too long for a "
-		                     "POP3 command line");
+		return proto_fail(p, _("user name or password too long for a "
+		                     "POP3 command line"));
 	if (conn_send_line(&p->conn, line, (size_t)n) < 0 ||
 	    conn_flush(&p->conn) < 0)
 		return net_fail(p, CONN_ERROR);
@@ -224,8 +225,8 @@ int pop3_stat(struct pop3 *p, unsigned long *count,
 	/* S: +OK 2 320   RFC 1939 5: "+OK nn mm" */
 	if (scan_number(&s, POP3_MSGS_MAX, &n) < 0 || *s++ != ' ' ||
 	    scan_number(&s, (unsigned long)-1, &size) < 0)
-		return proto_fail(p, "malformed STAT reply (want +OK count "
-		                     "octets)");
+		return proto_fail(p, _("malformed STAT reply (want +OK count "
+		                     "octets)"));
 	*count = n;
 	*octets = size;
 	return POP3_OK;
@@ -236,8 +237,8 @@ static int listing_number(struct pop3 *p, const char **s, unsigned long count,
                           unsigned long *n)
 {
 	if (scan_number(s, count, n) < 0 || *n == 0 || **s != ' ')
-		return proto_fail(p, "malformed listing line (message number "
-		                     "missing or out of range)");
+		return proto_fail(p, _("malformed listing line (message number "
+		                     "missing or out of range)"));
 	*s += strspn(*s, " ");
 	return POP3_OK;
 }
@@ -256,8 +257,8 @@ int pop3_list(struct pop3 *p, unsigned long count, unsigned long *sizes)
 		/* S: 1 120   the size must be a plain number */
 		if (scan_number(&s, POP3_SIZE_MAX, &size) < 0 ||
 		    (*s != '\0' && *s != ' '))
-			return proto_fail(p, "malformed LIST size (not a number "
-			                     "of octets below 4 GiB)");
+			return proto_fail(p, _("malformed LIST size (not a number "
+			                     "of octets below 4 GiB)"));
 		sizes[n] = size;
 	}
 	return rc;
@@ -281,8 +282,8 @@ int pop3_uidl(struct pop3 *p, unsigned long count,
 		    strspn(s, "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNO"
 		              "PQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~")
 		        != len)
-			return proto_fail(p, "malformed UIDL (RFC 1939 7: 1 to 70 "
-			                     "printable characters)");
+			return proto_fail(p, _("malformed UIDL (RFC 1939 7: 1 to 70 "
+			                     "printable characters)"));
 		memcpy(ids[n], s, len + 1);
 	}
 	return rc;
@@ -305,9 +306,9 @@ static int deliver(struct pop3 *p, struct body *b, const char *s, size_t n,
 {
 	p->received += n + (eol == POP3_CRLF ? 2 : eol == POP3_LF ? 1 : 0);
 	if (p->received > b->max)
-		return proto_fail(p, "message longer than its LIST size allows");
+		return proto_fail(p, _("message longer than its LIST size allows"));
 	if (b->sink(b->ctx, s, n, eol) < 0)
-		return proto_fail(p, "could not keep the message");
+		return proto_fail(p, _("could not keep the message"));
 	return POP3_OK;
 }
 
@@ -363,8 +364,8 @@ int pop3_read_body(struct pop3 *p, unsigned long long max, pop3_sink sink,
 	while (rc == POP3_OK) {
 		st = conn_read_line(&p->conn, p->piece, POP3_PIECE, &len);
 		if (st == CONN_EOF)
-			return proto_fail(p, "connection closed before the final "
-			                     "\".\": message incomplete");
+			return proto_fail(p, _("connection closed before the final "
+			                     "\".\": message incomplete"));
 		if (st != CONN_LINE && st != CONN_PART)
 			return net_fail(p, st);
 		rc = body_piece(p, &b, p->piece, len, st == CONN_LINE);

@@ -1,5 +1,6 @@
 /* queue: the relay queue's envelopes on disk.  See queue.h. */
 #include "queue.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -28,18 +29,18 @@ int queue_make(char *err, const char *root)
 		return -1;
 	if (maildir_path(dir, root, QUEUE_BOX, "env", NULL) < 0 ||
 	    maildir_path(parent, root, QUEUE_BOX, NULL, NULL) < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "queue path too long under %s", root);
+		snprintf(err, MAILDIR_ERR_LEN, _("queue path too long under %s"), root);
 		return -1;
 	}
 	if (mkdir(dir, 0700) == 0) {
 		/* A new directory survives a crash once its parent is synced. */
 		if (maildir_sync_dir(parent) < 0) {
-			snprintf(err, MAILDIR_ERR_LEN, "cannot sync %s: %s", parent,
+			snprintf(err, MAILDIR_ERR_LEN, _("cannot sync %s: %s"), parent,
 			         strerror(errno));
 			return -1;
 		}
 	} else if (errno != EEXIST) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot create %s: %s", dir,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot create %s: %s"), dir,
 		         strerror(errno));
 		return -1;
 	}
@@ -58,12 +59,12 @@ int queue_write(char *err, const char *root, const struct queue_entry *e)
 	if (!safe_name(e->name) ||
 	    maildir_path(tmp, root, QUEUE_BOX, "tmp", e->name) < 0 ||
 	    maildir_path(dst, root, QUEUE_BOX, "env", e->name) < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "bad queue name %s", e->name);
+		snprintf(err, MAILDIR_ERR_LEN, _("bad queue name %s"), e->name);
 		return -1;
 	}
 	f = fopen(tmp, "w");
 	if (f == NULL) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot create %s: %s", tmp,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot create %s: %s"), tmp,
 		         strerror(errno));
 		return -1;
 	}
@@ -74,7 +75,7 @@ int queue_write(char *err, const char *root, const struct queue_entry *e)
 	ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, dst) < 0 || maildir_sync_dir(dir) < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot write %s: %s", dst,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot write %s: %s"), dst,
 		         strerror(errno));
 		unlink(tmp);
 		return -1;
@@ -116,7 +117,7 @@ int queue_read(char *err, const char *root, const char *name,
 	if (!safe_name(name) ||
 	    maildir_path(path, root, QUEUE_BOX, "env", name) < 0 ||
 	    (f = fopen(path, "r")) == NULL) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot read envelope %s: %s",
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot read envelope %s: %s"),
 		         name, strerror(errno));
 		return -1;
 	}
@@ -127,7 +128,7 @@ int queue_read(char *err, const char *root, const char *name,
 	}
 	fclose(f);
 	if (rc < 0)
-		snprintf(err, MAILDIR_ERR_LEN, "malformed envelope %s", name);
+		snprintf(err, MAILDIR_ERR_LEN, _("malformed envelope %s"), name);
 	return rc;
 }
 

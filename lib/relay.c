@@ -12,6 +12,7 @@
 #include "relay.h"
 #include "conn.h"
 #include "dsn.h"
+#include "i18n.h"
 #include "queue.h"
 #include "server.h"
 #include "smtp_client.h"
@@ -178,7 +179,7 @@ static void hop_send(struct hop *h, struct queue_entry *e, size_t *idx,
 		to[i] = e->rcpt[idx[i]];
 	memset(replies, 0, sizeof replies);
 	if (src.fd < 0) {
-		log_event("relay", "message %s: file gone, dropped", e->name);
+		log_event("relay", _("message %s: file gone, dropped"), e->name);
 		queue_remove(h->rc->maildir, e->name);
 		return;
 	}
@@ -203,9 +204,9 @@ static void hop_send(struct hop *h, struct queue_entry *e, size_t *idx,
 			         smtp_error(h->client));
 		else
 			snprintf(diag[i], sizeof diag[i], "%d %s", r->code, r->text);
-		log_event("relay", "message %s to <%s> via %s:%u: %s (%s)", e->name,
+		log_event("relay", _("message %s to <%s> via %s:%u: %s (%s)"), e->name,
 		          to[i], h->route->host, h->route->port,
-		          o == 0 ? "sent" : o == 1 ? "deferred" : "refused", diag[i]);
+		          o == 0 ? _("sent") : o == 1 ? _("deferred") : _("refused"), diag[i]);
 		if (o == 2)
 			fail[nfail++] = (struct dsn_failure){ to[i], diag[i] };
 		keep[idx[i]] = o == 1;
@@ -374,8 +375,8 @@ static int queue_lock(const struct relay_config *rc, bool *told)
 	if (queue_make(err, rc->maildir) < 0 ||
 	    maildir_path(path, rc->maildir, QUEUE_BOX, ".lock", NULL) < 0) {
 		if (!*told)
-			log_event("relay", "%s: the queue waits until it can "
-			          "be made", err);
+			log_event("relay", _("%s: the queue waits until it can "
+			            "be made"), err);
 		*told = true;
 		return -1;
 	}
@@ -399,7 +400,7 @@ void relay_runner(void *arg)
 
 	if (client == NULL || e == NULL)
 		return;
-	log_event("relay", "queue runner started for %zu route(s)", rc->nroute);
+	log_event("relay", _("queue runner started for %zu route(s)"), rc->nroute);
 	queue_sweep_orphans(rc->maildir, (long long)time(NULL) - RELAY_ORPHAN_AGE);
 	/* Stop with the server, even one killed with SIGKILL (we would
 	 * become init's child then); after its last session, one more

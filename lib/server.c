@@ -8,6 +8,7 @@
  */
 #include "server.h"
 #include "conn.h"
+#include "i18n.h"
 #include "util.h"
 
 #include <errno.h>
@@ -117,7 +118,7 @@ void server_session_signals(void)
 {
 	/* The pipe before the handlers, so that no stop can miss it. */
 	if (conn_stop_init() < 0)
-		log_event(NULL, "cannot create the stop pipe: %s", strerror(errno));
+		log_event(NULL, _("cannot create the stop pipe: %s"), strerror(errno));
 	set_handler(SIGINT, on_stop);
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGCHLD, SIG_DFL);
@@ -166,7 +167,7 @@ static void start_helper(struct loop *L)
 		_exit(0);
 	}
 	if (pid < 0)
-		log_event(NULL, "cannot fork the helper: %s", strerror(errno));
+		log_event(NULL, _("cannot fork the helper: %s"), strerror(errno));
 	L->helper = pid > 0 ? pid : 0;
 	L->helper_started = now_ms();
 	L->helper_restart = pid > 0 ? 0 : L->helper_started + 1000;
@@ -187,8 +188,8 @@ static void helper_died(struct loop *L, int status)
 		L->helper_delay = SERVER_HELPER_DELAY_MAX;
 	L->helper = 0;
 	L->helper_restart = now + L->helper_delay * 1000LL;
-	log_event(NULL, "helper process %s %d; restarting it in %u s",
-	          WIFSIGNALED(status) ? "killed by signal" : "exited with",
+	log_event(NULL, _("helper process %s %d; restarting it in %u s"),
+	          WIFSIGNALED(status) ? _("killed by signal") : _("exited with"),
 	          WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
 	          L->helper_delay);
 }
@@ -276,7 +277,7 @@ static void start_session(struct loop *L, int cfd, const char *peer,
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		log_event(peer, "cannot fork: %s", strerror(errno));
+		log_event(peer, _("cannot fork: %s"), strerror(errno));
 		close(cfd);
 		return;
 	}
@@ -303,8 +304,8 @@ static void start_session(struct loop *L, int cfd, const char *peer,
 static void accept_pause(struct loop *L, const char *err)
 {
 	if (!L->accept_failing)
-		log_event(NULL, "%s: not accepting for now (a session must end "
-		          "first, or raise ulimit -n)", err);
+		log_event(NULL, _("%s: not accepting for now (a session must end "
+		            "first, or raise ulimit -n)"), err);
 	L->accept_failing = true;
 	L->accept_resume = now_ms() + SERVER_ACCEPT_PAUSE_MS;
 }
@@ -321,17 +322,17 @@ static void accept_one(struct loop *L, int lfd)
 		return; /* EAGAIN, ECONNABORTED: the client left already */
 	}
 	if (L->accept_failing)
-		log_event(NULL, "accepting clients again");
+		log_event(NULL, _("accepting clients again"));
 	L->accept_failing = false;
 	reap(L);
 	net_peer_host(peer, host, sizeof host);
 	if (L->nkid >= L->cap) {
 		refuse(cfd, L->cfg->busy_reply);
-		log_event(peer, "refused: %lu clients already connected", L->cap);
+		log_event(peer, _("refused: %lu clients already connected"), L->cap);
 	} else if (per_ip_full(L, host)) {
 		refuse(cfd, per_ip_reply(L->cfg));
-		log_event(peer, "refused: %lu sessions from %s already "
-		          "(--max-per-ip)", max_per_ip(L->cfg), host);
+		log_event(peer, _("refused: %lu sessions from %s already "
+		            "(--max-per-ip)"), max_per_ip(L->cfg), host);
 	} else {
 		start_session(L, cfd, peer, host);
 	}
@@ -417,7 +418,7 @@ static void end_children(struct loop *L)
 	struct pollfd p = { .fd = sig_pipe[0], .events = POLLIN };
 	bool killed = false;
 
-	log_event(NULL, "stopping: ending %lu session(s)", L->nkid);
+	log_event(NULL, _("stopping: ending %lu session(s)"), L->nkid);
 	signal_children(L, SIGTERM);
 	for (;;) {
 		reap(L);
@@ -427,8 +428,8 @@ static void end_children(struct loop *L)
 		if (left <= 0 && killed)
 			break; /* SIGKILL cannot fail to end them: give up */
 		if (left <= 0) {
-			log_event(NULL, "%lu session(s) did not stop within %d s: "
-			          "killing them", L->nkid, SERVER_STOP_GRACE_MS / 1000);
+			log_event(NULL, _("%lu session(s) did not stop within %d s: "
+			            "killing them"), L->nkid, SERVER_STOP_GRACE_MS / 1000);
 			signal_children(L, SIGKILL);
 			killed = true;
 			give_up = now_ms() + 1000;
@@ -447,11 +448,11 @@ int server_run(const struct server_config *cfg)
 	L.pid = calloc(L.cap ? L.cap : 1, sizeof *L.pid);
 	L.host = calloc(L.cap ? L.cap : 1, sizeof *L.host);
 	if (L.pid == NULL || L.host == NULL)
-		die(EX_OSERR, "out of memory for %lu clients", L.cap);
+		die(EX_OSERR, _("out of memory for %lu clients"), L.cap);
 	L.limit_loopback = getenv("MAILAB_TEST_LIMIT_LOOPBACK") != NULL;
 	signal(SIGPIPE, SIG_IGN);
 	if (open_pipe(sig_pipe) < 0)
-		die(EX_OSERR, "cannot create a pipe: %s", strerror(errno));
+		die(EX_OSERR, _("cannot create a pipe: %s"), strerror(errno));
 	set_handler(SIGINT, on_stop);
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGCHLD, on_child);
@@ -463,7 +464,7 @@ int server_run(const struct server_config *cfg)
 		/* A pipe, not a signal: a restarted helper inherits the same
 		 * one, and no pid can go stale.  Never blocking either end. */
 		if (open_pipe(wake_pipe) < 0)
-			die(EX_OSERR, "cannot create the helper's wake pipe: %s",
+			die(EX_OSERR, _("cannot create the helper's wake pipe: %s"),
 			    strerror(errno));
 		start_helper(&L);
 	}
@@ -474,7 +475,7 @@ int server_run(const struct server_config *cfg)
 	end_children(&L);
 	free(L.pid);
 	free(L.host);
-	log_event(NULL, "stopped");
+	log_event(NULL, _("stopped"));
 	return 0;
 }
 
@@ -486,7 +487,7 @@ bool server_option(struct server_config *srv, int ch, const char *arg)
 		return true;
 	case 'b':
 		if (srv->nbind == NET_MAX_LISTEN)
-			die(EX_USAGE, "--bind: at most %d addresses", NET_MAX_LISTEN);
+			die(EX_USAGE, _("--bind: at most %d addresses"), NET_MAX_LISTEN);
 		srv->binds[srv->nbind++] = arg;
 		return true;
 	case SERVER_OPT_MAX_CLIENTS:
@@ -506,11 +507,11 @@ static pid_t stdio_helper(const struct server_config *cfg)
 	pid_t pid;
 
 	if (open_pipe(wake_pipe) < 0)
-		die(EX_OSERR, "cannot create the helper's wake pipe: %s",
+		die(EX_OSERR, _("cannot create the helper's wake pipe: %s"),
 		    strerror(errno));
 	pid = fork();
 	if (pid < 0)
-		die(EX_OSERR, "cannot fork the helper: %s", strerror(errno));
+		die(EX_OSERR, _("cannot fork the helper: %s"), strerror(errno));
 	if (pid == 0) {
 		/* Not the client's stdin/stdout: it must see the end. */
 		int null = open("/dev/null", O_RDWR);

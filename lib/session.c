@@ -6,6 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
+/* Set once at start-up (--fail); each session counts its own. */
+static struct fault_set *faults_all;
+
+void session_faults(struct fault_set *faults)
+{
+	faults_all = faults;
+}
+
 void session_init(struct session *s, const struct session_proto *p,
                   void *app, int rfd, int wfd, const char *peer,
                   int timeout_s, bool verbose, unsigned first)
@@ -16,8 +26,12 @@ void session_init(struct session *s, const struct session_proto *p,
 	s->verbose = verbose;
 	s->state = first;
 	s->end = CONN_LINE;
+	s->faults = faults_all;
+	s->hung_up = false;
+	if (s->faults)
+		fault_session(s->faults);
 	conn_init(&s->conn, rfd, wfd, timeout_s, verbose, CONN_SERVER);
-	log_event(peer, "connected");
+	log_event(peer, _("connected"));
 }
 
 void session_reply(struct session *s, const char *fmt, ...)
@@ -68,7 +82,7 @@ void session_set_state(struct session *s, unsigned next)
 
 	/* Two states may share a name (POP3's USER step is AUTHORIZATION). */
 	if (s->verbose && strcmp(now, then) != 0)
-		fprintf(stderr, "   (state %s)\n", then);
+		fprintf(stderr, _("   (state %s)\n"), then);
 	s->state = next;
 }
 
@@ -109,6 +123,34 @@ static int split_args(struct session *s, char *arg, bool spaced,
 	return s->argc >= c->min_args ? 0 : -1;
 }
 
+bool session_fault(struct session *s, const char *verb)
+{
+	const struct fault *f = s->faults ? fault_check(s->faults, verb) : NULL;
+	unsigned long nth;
+
+	if (f == NULL)
+		return false;
+	nth = s->faults->seen[f - s->faults->f];
+	if (f->reply[0]) {
+		log_event(s->peer, _("fault injected: %s #%lu answered with %s"),
+		          f->verb, nth, f->reply);
+		session_reply(s, "%s", f->reply);
+		if (f->reply[0] == '3')
+			s->replies++; /* the command's one reply all the same */
+	} else {
+		log_event(s->peer, _("fault injected: %s #%lu: connection closed "
+		                     "with no reply"), f->verb, nth);
+	}
+	if (s->verbose)
+		fprintf(stderr, _("   (--fail: injected, not the server's own answer)\n"));
+	if (f->hangup) {
+		s->hung_up = true;
+		s->why = N_("fault injected");
+		session_set_state(s, s->proto->done);
+	}
+	return true;
+}
+
 /* Find the verb, check the state and the arguments, run the handler. */
 static void run_command(struct session *s, size_t len)
 {
@@ -123,6 +165,8 @@ static void run_command(struct session *s, size_t len)
 	if (*arg == ' ')
 		*arg++ = '\0';
 	c = session_lookup(p->commands, s->line, vlen);
+	if (c->verb != NULL && session_fault(s, c->verb))
+		return; /* --fail: answered instead of carried out */
 	if (c->verb == NULL)
 		p->unknown(s, s->line);
 	else if (!(c->states & s->state))
@@ -139,7 +183,7 @@ void session_dispatch(struct session *s, size_t len)
 	run_command(s, len);
 #ifndef NDEBUG
 	/* The invariant of the whole design: one reply per command. */
-	if (s->replies != 1 && s->end == CONN_LINE) {
+	if (s->replies != 1 && s->end == CONN_LINE && !s->hung_up) {
 		log_event(s->peer, "BUG: %u final replies to one command",
 		          s->replies);
 		abort();
@@ -164,7 +208,7 @@ void session_run(struct session *s)
 			session_lost(s, st);
 		if (s->errors >= SESSION_ERRORS_MAX && s->state != p->done) {
 			session_send(s, "%s", p->too_many);
-			s->why = "too many errors";
+			s->why = N_("too many errors");
 			session_set_state(s, p->done);
 		}
 	}
@@ -172,9 +216,9 @@ void session_run(struct session *s)
 
 void session_log_end(struct session *s, const char *note)
 {
-	log_event(s->peer, "disconnected (%s)%s",
+	log_event(s->peer, _("disconnected (%s)%s"),
 	          s->end != CONN_LINE ? conn_status_text(&s->conn, s->end)
-	          : s->why            ? s->why
+	          : s->why            ? i18n_text(s->why)
 	                              : "QUIT",
-	          note ? note : "");
+	          note ? i18n_text(note) : "");
 }

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "conn.h"
+#include "fault.h"
 #include "util.h"
 
 #define SESSION_ERRORS_MAX 10   /* client errors in a row, then close */
@@ -72,10 +73,24 @@ struct session {
 	enum conn_status end;      /* why it ended, when the peer did */
 	const char *why;           /* why it ended, when we did */
 	enum conn_ending ending;   /* how the last command line ended */
+	struct fault_set *faults;  /* --fail, or NULL */
+	bool hung_up;              /* a fault closed it with no reply */
 	int argc;                  /* the words after the verb (dispatch) */
 	char *argv[SESSION_ARGS_MAX];
 	char line[SESSION_LINE_MAX + 1];
 };
+
+/* --fail: every session from now on injects these faults (counted
+ * afresh in each session). */
+void session_faults(struct fault_set *faults);
+
+/*
+ * VERB has come (or "CONNECT", "END"): when --fail says so, answer it
+ * with the fault's reply (one final reply), log it, end the session on
+ * a hang-up, and return true: the caller must not carry it out.
+ * session_dispatch() asks it for every verb in the command table.
+ */
+bool session_fault(struct session *s, const char *verb);
 
 /* Start a session on rfd/wfd in state first; logs "connected". */
 void session_init(struct session *s, const struct session_proto *p,

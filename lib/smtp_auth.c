@@ -1,6 +1,7 @@
 /* smtp_auth: AUTH PLAIN and LOGIN, the server's side.  See smtp_auth.h. */
 #include "smtp_auth.h"
 #include "base64.h"
+#include "i18n.h"
 #include "identity.h"
 #include "sasl.h"
 #include "users.h"
@@ -59,13 +60,13 @@ static int auth_check(struct session *s, const char *file, const char *user,
 
 	if (ok < 0) { /* RFC 4954 6: a temporary failure, not a wrong password */
 		session_reply(s, "454 4.7.0 Temporary authentication failure");
-		log_event(s->peer, "AUTH as %s: users file unreadable", box);
+		log_event(s->peer, _("AUTH as %s: users file unreadable"), box);
 	} else if (ok == 1) {
 		session_reply(s, "235 2.7.0 Authentication successful");
-		log_event(s->peer, "AUTH as %s: ok", box);
+		log_event(s->peer, _("AUTH as %s: ok"), box);
 	} else {
 		session_reply(s, "535 5.7.8 Authentication credentials invalid");
-		log_event(s->peer, "AUTH as %.64s: refused", user);
+		log_event(s->peer, _("AUTH as %.64s: refused"), user);
 	}
 	return ok == 1;
 }

@@ -6,8 +6,10 @@
 #include "smtp_client.h"
 #include "address.h"
 #include "base64.h"
+#include "i18n.h"
 #include "message.h"
 #include "net.h"
+#include "teach.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,12 +45,12 @@ static int refused(struct smtp_client *c, const struct smtp_reply *r,
 	if (r->code == 421) /* RFC 5321 3.8: the server is closing */
 		c->broken = true;
 	if (r->code / 100 == 4)
-		return fail(c, SMTP_ERR_TEMP, "%s refused: %d %s", what,
+		return fail(c, SMTP_ERR_TEMP, _("%s refused: %d %s"), what,
 		            r->code, r->text);
 	if (r->code / 100 == 5)
-		return fail(c, SMTP_ERR_PERM, "%s refused: %d %s", what,
+		return fail(c, SMTP_ERR_PERM, _("%s refused: %d %s"), what,
 		            r->code, r->text);
-	return fail(c, SMTP_ERR_PROTOCOL, "unexpected reply to %s: %d %s",
+	return fail(c, SMTP_ERR_PROTOCOL, _("unexpected reply to %s: %d %s"),
 	            what, r->code, r->text);
 }
 
@@ -65,12 +67,12 @@ typedef void (*line_fn)(struct smtp_client *c, size_t index, const char *text);
 static int read_failed(struct smtp_client *c, enum conn_status st)
 {
 	if (st == CONN_TIMEOUT)
-		return fail(c, SMTP_ERR_TIMEOUT, "no reply from server: %s",
+		return fail(c, SMTP_ERR_TIMEOUT, _("no reply from server: %s"),
 		            conn_status_text(&c->conn, st));
 	if (st == CONN_PART)
-		return fail(c, SMTP_ERR_PROTOCOL, "reply line longer than %d "
-		            "octets", SMTP_REPLY_LINE_MAX);
-	return fail(c, SMTP_ERR_IO, "reading reply: %s",
+		return fail(c, SMTP_ERR_PROTOCOL, _("reply line longer than %d "
+		            "octets"), SMTP_REPLY_LINE_MAX);
+	return fail(c, SMTP_ERR_IO, _("reading reply: %s"),
 	            conn_status_text(&c->conn, st));
 }
 
@@ -118,11 +120,11 @@ static int read_reply(struct smtp_client *c, struct smtp_reply *r,
 		line[n] = '\0';
 		int code = parse_code(line, n);
 		if (code < 0 || (count > 0 && code != r->code))
-			return fail(c, SMTP_ERR_PROTOCOL, "not an SMTP reply: "
-			            "\"%.60s\"", line);
+			return fail(c, SMTP_ERR_PROTOCOL, _("not an SMTP reply: "
+			            "\"%.60s\""), line);
 		if (++count > SMTP_REPLY_LINES_MAX)
-			return fail(c, SMTP_ERR_PROTOCOL, "reply longer than "
-			            "%d lines", SMTP_REPLY_LINES_MAX);
+			return fail(c, SMTP_ERR_PROTOCOL, _("reply longer than "
+			            "%d lines"), SMTP_REPLY_LINES_MAX);
 		r->code = code;
 		if (on_line)
 			on_line(c, count - 1, n > 4 ? line + 4 : "");
@@ -148,11 +150,11 @@ static int send_cmd(struct smtp_client *c, const char *fmt, ...)
 	n = vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof line)
-		return fail(c, SMTP_ERR_PROTOCOL, "command too long");
+		return fail(c, SMTP_ERR_PROTOCOL, _("command too long"));
 	if (line[strcspn(line, "\r\n")] != '\0') /* never a second command */
-		return fail(c, SMTP_ERR_PROTOCOL, "line break inside a command");
+		return fail(c, SMTP_ERR_PROTOCOL, _("line break inside a command"));
 	if (conn_send_line(&c->conn, line, (size_t)n) < 0)
-		return fail(c, SMTP_ERR_IO, "sending to server: %s",
+		return fail(c, SMTP_ERR_IO, _("sending to server: %s"),
 		            conn_status_text(&c->conn, CONN_ERROR));
 	return SMTP_OK;
 }
@@ -189,7 +191,7 @@ int smtp_open_fds(struct smtp_client *c, int rfd, int wfd, int timeout_s,
 	/* S: 220 mx.example ESMTP ready   (RFC 5321 3.1, 4.3.1) */
 	int rc = read_reply(c, &r, NULL);
 	if (rc == SMTP_OK && r.code != 220)
-		rc = refused(c, &r, "connection");
+		rc = refused(c, &r, _("connection"));
 	return rc;
 }
 
@@ -310,7 +312,9 @@ static void trace_b64(const struct smtp_client *c, const char *tag,
 		}
 	}
 	shown[k] = '\0';
-	fprintf(stderr, "%s%s    # base64 of \"%s\"\n", tag, line, shown);
+	fprintf(stderr, _("%s%s    # base64 of \"%s\"\n"), tag, line, shown);
+	if (c->conn.teach) /* -e: the line itself, as conn_trace would */
+		teach_traced(c->conn.teach, tag, line, strlen(line));
 }
 
 /* Send prefix + base64(data), traced with its decoded text. */
@@ -327,7 +331,7 @@ static int send_b64(struct smtp_client *c, const char *prefix,
 	          (long)n);
 	c->conn.trace = false;
 	if (conn_send_line(&c->conn, line, strlen(line)) < 0)
-		rc = fail(c, SMTP_ERR_IO, "sending to server: %s",
+		rc = fail(c, SMTP_ERR_IO, _("sending to server: %s"),
 		          conn_status_text(&c->conn, CONN_ERROR));
 	c->conn.trace = trace;
 	return rc;
@@ -362,7 +366,7 @@ static int auth_result(struct smtp_client *c, const struct smtp_reply *r)
 	if (r->code == 235)
 		return SMTP_OK;
 	if (r->code / 100 == 5)
-		return fail(c, SMTP_ERR_AUTH, "AUTH refused: %d %s", r->code,
+		return fail(c, SMTP_ERR_AUTH, _("AUTH refused: %d %s"), r->code,
 		            r->text);
 	return refused(c, r, "AUTH");
 }
@@ -409,21 +413,21 @@ int smtp_auth(struct smtp_client *c, const char *user, const char *pass)
 {
 	if (strlen(user) > SMTP_AUTH_FIELD_MAX ||
 	    strlen(pass) > SMTP_AUTH_FIELD_MAX)
-		return fail(c, SMTP_ERR_AUTH, "user name or password over %d "
-		            "octets", SMTP_AUTH_FIELD_MAX);
+		return fail(c, SMTP_ERR_AUTH, _("user name or password over %d "
+		            "octets"), SMTP_AUTH_FIELD_MAX);
 	if (c->ext & SMTP_EXT_AUTH_PLAIN)
 		return auth_plain(c, user, pass);
 	if (c->ext & SMTP_EXT_AUTH_LOGIN)
 		return auth_login(c, user, pass);
 	if (!(c->ext & SMTP_EXT_AUTH) && (c->ext & SMTP_EXT_STARTTLS))
-		return fail(c, SMTP_ERR_AUTH, "the server offers STARTTLS but no "
+		return fail(c, SMTP_ERR_AUTH, _("the server offers STARTTLS but no "
 		            "AUTH: it probably offers AUTH only after STARTTLS "
-		            "(RFC 3207), and this client has no TLS");
+		            "(RFC 3207), and this client has no TLS"));
 	if (!(c->ext & SMTP_EXT_AUTH))
-		return fail(c, SMTP_ERR_AUTH, "the server offers no AUTH "
-		            "(RFC 4954): it takes no login");
-	return fail(c, SMTP_ERR_AUTH, "the server offers neither AUTH PLAIN "
-	            "nor AUTH LOGIN");
+		return fail(c, SMTP_ERR_AUTH, _("the server offers no AUTH "
+		            "(RFC 4954): it takes no login"));
+	return fail(c, SMTP_ERR_AUTH, _("the server offers neither AUTH PLAIN "
+	            "nor AUTH LOGIN"));
 }
 
 /* ---- one transaction: the envelope (RFC 5321 3.3) ---- */
@@ -460,7 +464,7 @@ static int all_refused(struct smtp_client *c, const struct smtp_envelope *env,
 	for (size_t i = 0; i < env->nrcpt; i++)
 		if (res->rcpt[i].code / 100 == 4)
 			status = SMTP_ERR_TEMP;
-	return fail(c, status, "every recipient refused; RCPT TO:<%s>: %d %s",
+	return fail(c, status, _("every recipient refused; RCPT TO:<%s>: %d %s"),
 	            env->rcpt[0], res->rcpt[0].code, res->rcpt[0].text);
 }
 
@@ -568,18 +572,18 @@ static int send_body(struct smtp_client *c, const struct smtp_source *src)
 		n = msg_stuff(&st, in, (size_t)got, out);
 		trace_body(c, tline, &tlen, out, n);
 		if (conn_write(&c->conn, out, n) < 0)
-			return fail(c, SMTP_ERR_IO, "sending the message: %s",
+			return fail(c, SMTP_ERR_IO, _("sending the message: %s"),
 			            conn_status_text(&c->conn, CONN_ERROR));
 	}
 	/* Dropping the connection before "." makes the server discard it. */
 	if (got < 0)
-		return fail(c, SMTP_ERR_SOURCE, "reading the message failed; "
-		            "nothing was delivered");
+		return fail(c, SMTP_ERR_SOURCE, _("reading the message failed; "
+		            "nothing was delivered"));
 	n = msg_stuff_end(&st, out);
 	trace_body(c, tline, &tlen, out, n);
 	if (conn_write(&c->conn, out, n) < 0 ||
 	    conn_send_line(&c->conn, ".", 1) < 0)
-		return fail(c, SMTP_ERR_IO, "sending the message: %s",
+		return fail(c, SMTP_ERR_IO, _("sending the message: %s"),
 		            conn_status_text(&c->conn, CONN_ERROR));
 	return SMTP_OK;
 }
@@ -619,15 +623,15 @@ int smtp_send(struct smtp_client *c, const struct smtp_envelope *env,
 
 	clear_result(env, res);
 	if (c->broken)
-		return fail(c, SMTP_ERR_IO, "the connection is no longer usable");
+		return fail(c, SMTP_ERR_IO, _("the connection is no longer usable"));
 	if (env->nrcpt == 0)
-		return fail(c, SMTP_ERR_PERM, "no recipients");
+		return fail(c, SMTP_ERR_PERM, _("no recipients"));
 	if (utf8 && !(c->ext & SMTP_EXT_SMTPUTF8))
-		return fail(c, SMTP_ERR_UTF8, "an address is UTF-8 and the "
-		            "server does not offer SMTPUTF8 (RFC 6531)");
+		return fail(c, SMTP_ERR_UTF8, _("an address is UTF-8 and the "
+		            "server does not offer SMTPUTF8 (RFC 6531)"));
 	if (c->max_size > 0 && env->size > c->max_size) /* RFC 1870 6 */
-		return fail(c, SMTP_ERR_SIZE, "the message (%llu octets) exceeds "
-		            "the server's limit of %lu octets (SIZE)", env->size,
+		return fail(c, SMTP_ERR_SIZE, _("the message (%llu octets) exceeds "
+		            "the server's limit of %lu octets (SIZE)"), env->size,
 		            c->max_size);
 	rc = (c->ext & SMTP_EXT_PIPELINING)
 	         ? envelope_pipelined(c, env, res, utf8)
@@ -642,7 +646,7 @@ int smtp_send(struct smtp_client *c, const struct smtp_envelope *env,
 	if ((rc = send_body(c, src)) == SMTP_OK)
 		rc = read_reply(c, &res->data, NULL);
 	if (rc == SMTP_OK && res->data.code / 100 != 2)
-		rc = refused(c, &res->data, "the message");
+		rc = refused(c, &res->data, _("the message"));
 	return rc;
 }
 
@@ -653,7 +657,7 @@ int smtp_rset(struct smtp_client *c)
 	struct smtp_reply r;
 
 	if (c->broken)
-		return fail(c, SMTP_ERR_IO, "the connection is no longer usable");
+		return fail(c, SMTP_ERR_IO, _("the connection is no longer usable"));
 	return command(c, &r, "RSET", "RSET");
 }
 

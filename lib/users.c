@@ -1,5 +1,6 @@
 /* users: look names up in a "name:password" file.  See users.h. */
 #include "users.h"
+#include "i18n.h"
 #include "identity.h"
 #include "util.h"
 
@@ -97,9 +98,9 @@ int users_readable(const char *path)
 	while (next_line(f, line, &lineno)) {
 		entry = entry_name(line, &pw);
 		if (entry && !id_is_canonical(entry))
-			warnmsg("%s:%u: user '%.64s' is not a canonical mailbox "
-			        "name (" ID_RULE_TEXT ", lower case): line ignored",
-			        path, lineno, entry);
+			warnmsg(_("%s:%u: user '%.64s' is not a canonical mailbox "
+			          "name (%s, lower case): line ignored"),
+			        path, lineno, entry, ID_RULE_TEXT);
 	}
 	memset(line, 0, sizeof line);
 	fclose(f);

@@ -1,5 +1,6 @@
 /* util: progname, die, the session log, strict number parsing. */
 #include "util.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -105,7 +106,7 @@ unsigned long opt_ulong(const char *opt, const char *arg, unsigned long min,
 	unsigned long v;
 
 	if (parse_ulong(arg, max, &v) < 0 || v < min)
-		die(EX_USAGE, "%s: '%s' is not a whole number from %lu to %lu",
+		die(EX_USAGE, _("%s: '%s' is not a whole number from %lu to %lu"),
 		    opt, arg, min, max);
 	return v;
 }

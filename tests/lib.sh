@@ -4,6 +4,11 @@
 # temporary directory that is removed, servers stopped, on exit.
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# The programs speak the locale's language (SPEC "Teaching modes"); the
+# tests read English, so they pass on a Turkish machine too.
+LC_ALL=C LANG=C
+export LC_ALL LANG
+unset LANGUAGE LC_MESSAGES
 CHAT="$TOP/tests/tools/chat"
 T=$(mktemp -d "${TMPDIR:-/tmp}/mailab-test.XXXXXX")
 PIDS=""

@@ -138,3 +138,20 @@ check "capture without the SYN: the server still on the right" \
 	grep -q "client 127.0.0.1:[0-9]* <-> server 127.0.0.1:$PORT" "$T/nosyn.out"
 check "capture without the SYN: no handshake drawn, greeting points left" \
 	sh -c "! grep -q 'SYN' '$T/nosyn.out' && grep -q '^  |<- [0-9.]*  220 ' '$T/nosyn.out'"
+
+# A real --explain trace (Turkish, with a pipelined batch) draws the
+# same ladder as the -v trace of the same session.
+if [ -x "$TOP/smtp_server" ] && [ -x "$TOP/mail_send" ] &&
+	start_server smtp_server lad.log "$TOP/smtp_server" -d "$T/md" -n mx.test; then
+	printf 'Subject: ladder\n\nline\n' >"$T/lad.eml"
+	"$TOP/mail_send" -p "$PORT" -v --raw "$T/lad.eml" >/dev/null 2>"$T/lad.v"
+	"$TOP/mail_send" -p "$PORT" -e --lang tr --raw "$T/lad.eml" >/dev/null 2>"$T/lad.e"
+	stop_server "$LAST_PID"
+	for k in v e; do
+		sh "$LADDER" "$T/lad.$k" | sed 's/queued as [^ ]*/queued as ID/' >"$T/lad.$k.out"
+	done
+	if cmp -s "$T/lad.v.out" "$T/lad.e.out" && grep -q 'RFC' "$T/lad.e" &&
+		[ "$(grep -c '^  |\(<-\|--\)' "$T/lad.e.out")" -ge 15 ]; then
+		pass "a real --explain --lang tr trace: the same ladder as its -v trace"
+	else fail "a real --explain --lang tr trace: the same ladder as its -v trace" "$(diff "$T/lad.v.out" "$T/lad.e.out" | head -n 4 | tr '\n' '|')"; fi
+fi

@@ -3,6 +3,8 @@
 #include "session.h"
 
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -142,9 +144,75 @@ static void test_errors(void)
 	      s.why && strcmp(s.why, "too many errors") == 0);
 }
 
+/* Run in on a session with the faults in specs; what it sent back. */
+static void run_faults(const char *in, const char *const *specs, char *buf,
+                       size_t cap, struct session *s)
+{
+	static const char *const verbs[] = { "ONE", "TWO", "NONE", "LATE", NULL };
+	static struct fault_set set;
+	char err[FAULT_ERR_LEN];
+	int sv[2];
+	ssize_t n;
+	size_t got = 0;
+
+	memset(&set, 0, sizeof set);
+	for (; *specs; specs++)
+		if (fault_add(&set, FAULT_SMTP, *specs, verbs, err, sizeof err) < 0)
+			fprintf(stderr, "%s\n", err);
+	buf[0] = '\0';
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return;
+	if (write(sv[1], in, strlen(in)) < 0)
+		return;
+	shutdown(sv[1], SHUT_WR); /* the end of input ends the session */
+	session_faults(&set);
+	session_init(s, &proto, NULL, sv[0], sv[0], "test", 5, false, ST_A);
+	session_run(s);
+	conn_flush(&s->conn);
+	close(sv[0]);
+	while ((n = read(sv[1], buf + got, cap - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(sv[1]);
+	session_faults(NULL);
+}
+
+static void test_faults(void)
+{
+	static struct session s;
+	static const char *const twice[] = { "ONE@2=451 4.3.0 later", NULL };
+	static const char *const bye[] = { "TWO=421", NULL };
+	static const char *const gone[] = { "ONE@2=close", NULL };
+	char buf[4096];
+
+	/* TWO would abort (two replies): a fault answers it instead. */
+	static const char *const two[] = { "TWO=554", NULL };
+	run_faults("TWO\r\nONE\r\nX\r\n", two, buf, sizeof buf, &s);
+	CHECK("--fail: the reply instead of the handler, counted as its one reply",
+	      strstr(buf, "554 5.3.0 Transaction failed\r\n250-first") == buf);
+	run_faults("ONE\r\nONE\r\nONE\r\n", twice, buf, sizeof buf, &s);
+	CHECK("--fail VERB@2: only the second of the session",
+	      strstr(buf, "250 one reply\r\n451 4.3.0 later\r\n250-first") != NULL);
+	run_faults("ONE\r\nONE\r\nONE\r\n", twice, buf, sizeof buf, &s);
+	CHECK("... counted again in the next session",
+	      strstr(buf, "250 one reply\r\n451 4.3.0 later\r\n250-first") != NULL);
+	run_faults("TWO\r\nONE\r\n", bye, buf, sizeof buf, &s);
+	CHECK("--fail 421: the reply, then the session ends",
+	      strncmp(buf, "421 4.3.0 ", 10) == 0 && strstr(buf, "250") == NULL &&
+	      s.state == ST_END);
+	run_faults("ONE\r\nONE\r\nONE\r\n", gone, buf, sizeof buf, &s);
+	CHECK("--fail close: no reply, the session ends, nothing after",
+	      strcmp(buf, "250-first line of a multi-line reply\r\n250 one reply\r\n") == 0 &&
+	      s.hung_up && s.state == ST_END);
+	CHECK("... the reason is kept for the log",
+	      s.why && strcmp(s.why, "fault injected") == 0);
+	CHECK("no --fail: session_fault answers nothing", !session_fault(&s, "ONE"));
+}
+
 int main(void)
 {
 	test_one_reply();
 	test_errors();
+	test_faults();
 	return CHECK_DONE();
 }
