@@ -442,13 +442,13 @@ static void cmd_create(struct session *s)
 /* list-mailbox: an astring that may hold the wildcards % and *. */
 static bool list_pattern(struct session *s, char *out, size_t cap)
 {
+	const char *start = s->ip.p;
 	struct imap_str m;
 	size_t n = 0;
 
-	if (ip_astring(&s->ip, &m) && m.p + m.n == s->ip.p &&
-	    (s->ip.p == s->ip.end || *s->ip.p == ' '))
+	if (ip_astring(&s->ip, &m) && (ip_eol(&s->ip) || *s->ip.p == ' '))
 		return imap_str_copy(&m, out, cap);
-	s->ip.p = m.p ? m.p : s->ip.p;
+	s->ip.p = start;
 	while (s->ip.p < s->ip.end && *s->ip.p != ' ' && n + 1 < cap &&
 	       (unsigned char)*s->ip.p > 0x20 && !strchr("(){\"\\", *s->ip.p))
 		out[n++] = *s->ip.p++;

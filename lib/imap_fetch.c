@@ -112,6 +112,9 @@ static bool body_section(struct imap_p *ip, struct fetch_req *r, bool peek)
 	if (a->sec.partial) /* the response names only the origin */
 		end = memchr(start, '<', (size_t)(ip->p - start));
 	snprintf(a->label, sizeof a->label, "BODY[%.*s", (int)(end - start), start);
+	for (char *c = a->label; *c; c++) /* Dovecot's form: field names in capitals */
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 32);
 	if (a->sec.partial)
 		snprintf(a->label + strlen(a->label), sizeof a->label - strlen(a->label),
 		         "<%llu>", a->sec.origin);

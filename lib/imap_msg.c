@@ -197,9 +197,11 @@ static void header_end(struct parser *ps, long long next, unsigned long long nex
 	}
 }
 
-/* Close the parts open below depth d at this end. */
+/* Close the parts open below depth d at this end; lf_end is the
+ * number of the line whose LF is the first not in them (RFC 3501 7.4.2:
+ * body-fld-lines counts the line breaks in the body, as Dovecot does). */
 static void close_to(struct parser *ps, int d, long long end, unsigned long long end_c,
-                     unsigned long long line)
+                     unsigned long long lf_end)
 {
 	for (; ps->depth > d; ps->depth--) {
 		struct imsg_part *p = &ps->m->part[ps->open[ps->depth]];
@@ -207,11 +209,11 @@ static void close_to(struct parser *ps, int d, long long end, unsigned long long
 			keep_value(ps);
 			p->body_off = p->hdr_off;
 			p->body_c = p->hdr_c;
-			p->body_line = line;
+			p->body_line = lf_end;
 		}
 		p->end_off = end > p->body_off ? end : p->body_off;
 		p->end_c = end_c > p->body_c ? end_c : p->body_c;
-		p->lines = line > p->body_line ? line - p->body_line : 0;
+		p->lines = lf_end > p->body_line ? lf_end - p->body_line : 0;
 		p->closed = true;
 	}
 }
@@ -247,7 +249,7 @@ static void body_line(struct parser *ps, const char *l, size_t n, long long next
 			continue;
 		/* RFC 2046 5.1.1: the CRLF before a boundary belongs to it. */
 		close_to(ps, d, ps->off - ps->prev_eol, ps->off_c - ps->prev_eol_c,
-		         ps->line);
+		         ps->line > 0 ? ps->line - 1 : 0);
 		if (kind == 2 || ps->depth >= IMSG_DEPTH_MAX) {
 			p->ended = kind == 2; /* the rest is its epilogue */
 			return;
@@ -327,7 +329,7 @@ int imsg_parse(int fd, struct imsg *m)
 		goto fail;
 	if (len > 0) /* a last line without LF: a CRLF in the CRLF form */
 		on_line(ps, line, n_kept, len, len + 2, 0);
-	close_to(ps, -1, ps->off, ps->off_c, ps->line);
+	close_to(ps, -1, ps->off, ps->off_c, ps->line - (len > 0));
 	m->size = ps->off_c;
 	free(ps);
 	return 0;
@@ -494,8 +496,8 @@ int imsg_send_section(struct imap_out *o, int fd, const struct imsg *m,
 		send_range(o, fd, 0, (long long)1 << 62, skip, count);
 		return 0;
 	}
-	if (pi < 0) {
-		iout_puts(o, "NIL");
+	if (pi < 0) { /* no such part: an empty string, as Dovecot sends */
+		iout_literal(o, 0);
 		return -1;
 	}
 	p = &m->part[pi];
@@ -503,7 +505,7 @@ int imsg_send_section(struct imap_out *o, int fd, const struct imsg *m,
 	                   sec->kind == SEC_FIELDS_NOT || sec->kind == SEC_TEXT;
 	if (header_like && sec->nparts > 0) {
 		if (!p->rfc822 && !(p->is_msg)) {
-			iout_puts(o, "NIL");
+			iout_literal(o, 0);
 			return -1;
 		}
 		if (p->rfc822)

@@ -242,7 +242,8 @@ S= e BAD no such message (the mailbox has 2)
 C: f FETCH 1 (FLAGS BOGUS)
 S= f BAD syntax: FETCH sequence-set items
 C: g FETCH 1 BODY.PEEK[9]
-S= * 1 FETCH (BODY[9] NIL)
+S= * 1 FETCH (BODY[9] {0}
+S= )
 S= g OK FETCH completed
 C: h STORE 1 COLOR (\\Seen)
 S= h BAD STORE takes FLAGS, +FLAGS or -FLAGS (.SILENT)

@@ -12,8 +12,8 @@ N1=$(uniq_name 1764000001 1 "$M1")
 NP=$(uniq_name 1764000002 2 "$MP")
 put_msg gizem "$N1" "$M1"
 put_msg gizem "$NP" "$MP"
-BS='(("text" "plain" ("charset" "utf-8") NIL NIL "8bit" 7 1 NIL NIL NIL NIL)("application" "pdf" ("name" "a.pdf") NIL NIL "base64" 4 NIL ("attachment" ("filename" "a.pdf")) NIL NIL)("message" "rfc822" NIL NIL NIL "7bit" 41 (NIL "inner" ((NIL NIL "x" "y.z")) ((NIL NIL "x" "y.z")) ((NIL NIL "x" "y.z")) NIL NIL NIL NIL NIL) ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 10 1 NIL NIL NIL NIL) 4 NIL NIL NIL NIL) "mixed" ("boundary" "XX") NIL NIL NIL)'
-B='(("text" "plain" ("charset" "utf-8") NIL NIL "8bit" 7 1)("application" "pdf" ("name" "a.pdf") NIL NIL "base64" 4)("message" "rfc822" NIL NIL NIL "7bit" 41 (NIL "inner" ((NIL NIL "x" "y.z")) ((NIL NIL "x" "y.z")) ((NIL NIL "x" "y.z")) NIL NIL NIL NIL NIL) ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 10 1) 4) "mixed")'
+BS='(("text" "plain" ("charset" "utf-8") NIL NIL "8bit" 7 0 NIL NIL NIL NIL)("application" "pdf" ("name" "a.pdf") NIL NIL "base64" 4 NIL ("attachment" ("filename" "a.pdf")) NIL NIL)("message" "rfc822" NIL NIL NIL "7bit" 41 (NIL "inner" ((NIL NIL "x" "y.z")) ((NIL NIL "x" "y.z")) ((NIL NIL "x" "y.z")) NIL NIL NIL NIL NIL) ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 10 0 NIL NIL NIL NIL) 3 NIL NIL NIL NIL) "mixed" ("boundary" "XX") NIL NIL NIL)'
+B='(("text" "plain" ("charset" "utf-8") NIL NIL "8bit" 7 0)("application" "pdf" ("name" "a.pdf") NIL NIL "base64" 4)("message" "rfc822" NIL NIL NIL "7bit" 41 (NIL "inner" ((NIL NIL "x" "y.z")) ((NIL NIL "x" "y.z")) ((NIL NIL "x" "y.z")) NIL NIL NIL NIL NIL) ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 10 0) 3) "mixed")'
 ENV='(NIL "parts" (("Test, User" NIL "test" "example.com")) (("Test, User" NIL "test" "example.com")) (("Test, User" NIL "test" "example.com")) ((NIL NIL "a" "b.c")(NIL NIL "Team" NIL)(NIL NIL "x" "y.z")(NIL NIL "w" "v.u")(NIL NIL NIL NIL)) ((NIL NIL "c" "d.e")) NIL NIL NIL)'
 ENV1='("Mon, 30 Nov 2026 01:00:00 +0000" "Selam" (("Melek" NIL "melek" "example.com")) (("Melek" NIL "melek" "example.com")) (("Melek" NIL "melek" "example.com")) ((NIL NIL "gizem" "example.com")) NIL NIL NIL "<m1@example.com>")'
 S1=$(printf "$M1" | sed 's/$/\r/' | wc -c | tr -d ' ')
@@ -55,15 +55,17 @@ S= inner body BODY[3.TEXT] {10}
 S= inner body)
 S= d OK FETCH completed
 C: e FETCH 2 (BODY.PEEK[HEADER.FIELDS (Subject cc)] BODY.PEEK[HEADER.FIELDS.NOT (From To Cc MIME-Version Content-Type)] BODY.PEEK[2] BODY.PEEK[4] BODY.PEEK[1.1] FLAGS)
-S= * 2 FETCH (BODY[HEADER.FIELDS (Subject cc)] {31}
+S= * 2 FETCH (BODY[HEADER.FIELDS (SUBJECT CC)] {31}
 S= Cc: <c@d.e>
 S= Subject: parts
 S= 
-S=  BODY[HEADER.FIELDS.NOT (From To Cc MIME-Version Content-Type)] {18}
+S=  BODY[HEADER.FIELDS.NOT (FROM TO CC MIME-VERSION CONTENT-TYPE)] {18}
 S= Subject: parts
 S= 
 S=  BODY[2] {4}
-S= QUJD BODY[4] NIL BODY[1.1] NIL FLAGS ())
+S= QUJD BODY[4] {0}
+S=  BODY[1.1] {0}
+S=  FLAGS ())
 S= e OK FETCH completed
 C: z LOGOUT
 S: * BYE*
