@@ -167,12 +167,21 @@ static void on_flags(void *ctx, uint32_t seq, uint32_t uid, unsigned flags)
 	iout_end(&s->out);
 }
 
+static size_t count_recent(const struct session *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->box.n; i++)
+		n += (s->box.msg[i].flags & IF_RECENT) != 0;
+	return n;
+}
+
 /* Look at the Maildir again; tell the client what changed. */
 static void sync_box(struct session *s)
 {
 	const struct imbox_events ev = { s, on_expunge, on_flags };
 	char err[MAILDIR_ERR_LEN];
-	size_t added, recent = 0;
+	size_t added;
 
 	if (s->state != ST_SELECTED)
 		return;
@@ -182,10 +191,8 @@ static void sync_box(struct session *s)
 	}
 	if (added == 0)
 		return;
-	for (size_t i = 0; i < s->box.n; i++)
-		recent += (s->box.msg[i].flags & IF_RECENT) != 0;
 	untagged(s, "%zu EXISTS", s->box.n);
-	untagged(s, "%zu RECENT", recent);
+	untagged(s, "%zu RECENT", count_recent(s));
 }
 
 /* ---- any state (RFC 3501 6.1) ---- */
@@ -578,7 +585,10 @@ static void cmd_expunge(struct session *s)
 		reply(s, "NO", "[READ-ONLY] mailbox opened with EXAMINE");
 		return;
 	}
-	if (imbox_expunge(&s->box, &ev) > 0)
+	size_t recent = count_recent(s), failed = imbox_expunge(&s->box, &ev);
+	if (count_recent(s) != recent) /* RFC 3501 7.3.2: the new count */
+		untagged(s, "%zu RECENT", count_recent(s));
+	if (failed > 0)
 		reply(s, "NO", "some deleted messages could not be removed");
 	else
 		reply(s, "OK", "EXPUNGE completed");

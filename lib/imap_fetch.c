@@ -280,15 +280,17 @@ int fetch_one(struct imap_out *o, struct imbox *b, size_t i,
 	/* RFC 3501 6.4.5: BODY[...] sets \Seen; the new flags are sent. */
 	seen = seen && !b->readonly && !(b->msg[i].flags & IF_SEEN) &&
 	       imbox_set_flags(b, i, b->msg[i].flags | IF_SEEN) == 0;
+	for (size_t k = 0; k < r->n; k++)
+		flags_asked |= r->att[k].kind == FA_FLAGS;
 	iout_printf(o, "* %zu FETCH (", i + 1);
+	if (seen && !flags_asked) { /* first, where Dovecot puts it */
+		iout_puts(o, "FLAGS ");
+		fetch_send_flags(o, b->msg[i].flags);
+		iout_puts(o, r->n ? " " : "");
+	}
 	for (size_t k = 0; k < r->n; k++) {
 		iout_puts(o, k ? " " : "");
 		send_att(o, b, i, fd, &m, &r->att[k]);
-		flags_asked |= r->att[k].kind == FA_FLAGS;
-	}
-	if (seen && !flags_asked) {
-		iout_puts(o, " FLAGS ");
-		fetch_send_flags(o, b->msg[i].flags);
 	}
 	iout_puts(o, ")");
 	iout_end(o);

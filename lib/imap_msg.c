@@ -205,10 +205,10 @@ static void close_to(struct parser *ps, int d, long long end, unsigned long long
 {
 	for (; ps->depth > d; ps->depth--) {
 		struct imsg_part *p = &ps->m->part[ps->open[ps->depth]];
-		if (!p->in_body) {
+		if (!p->in_body) { /* no blank line: all header, no body */
 			keep_value(ps);
-			p->body_off = p->hdr_off;
-			p->body_c = p->hdr_c;
+			p->body_off = end > p->hdr_off ? end : p->hdr_off;
+			p->body_c = end_c > p->hdr_c ? end_c : p->hdr_c;
 			p->body_line = lf_end;
 		}
 		p->end_off = end > p->body_off ? end : p->body_off;

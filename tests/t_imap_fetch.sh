@@ -110,9 +110,9 @@ S= world
 S= )
 S= h OK FETCH completed
 C: i FETCH 2 RFC822
-S= * 2 FETCH (RFC822 {$SP}
+S= * 2 FETCH (FLAGS (\\Seen) RFC822 {$SP}
 S~ epilogue
-S=  FLAGS (\\Seen))
+S= )
 S= i OK FETCH completed
 C: z LOGOUT
 S: * BYE*
