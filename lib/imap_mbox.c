@@ -327,7 +327,8 @@ static size_t assign_uids(struct imbox *f, struct uidlist *u)
 	if (ix && u->n)
 		qsort(ix, u->n, sizeof *ix, by_base_ix);
 	sort_names = f->names;
-	qsort(f->msg, f->n, sizeof *f->msg, by_base);
+	if (f->n > 1) /* an empty mailbox has no array at all */
+		qsort(f->msg, f->n, sizeof *f->msg, by_base);
 	for (size_t i = 0; i < f->n; i++) {
 		struct imbox_msg *m = &f->msg[i];
 		if (keep > 0 && cmp_base(&f->msg[keep - 1], m) == 0)
@@ -352,7 +353,8 @@ static size_t assign_uids(struct imbox *f, struct uidlist *u)
 	free(ix);
 	f->n = keep;
 	/* Known ones (UID order) first, then the fresh ones by arrival. */
-	qsort(f->msg, f->n, sizeof *f->msg, by_uid_then_arrival);
+	if (f->n > 1)
+		qsort(f->msg, f->n, sizeof *f->msg, by_uid_then_arrival);
 	size_t first_fresh = 0;
 	while (first_fresh < f->n && f->msg[first_fresh].uid == 0)
 		first_fresh++;
