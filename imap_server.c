@@ -789,7 +789,13 @@ static void cmd_idle(struct session *s)
 	iout_puts(&s->out, "+ idling");
 	iout_end(&s->out);
 	for (;;) {
-		if (iout_flush(&s->out) < 0 || conn_stop_requested())
+		if (conn_stop_requested()) {
+			untagged(s, "BYE server shutting down");
+			s->end = "stopping on signal";
+			set_state(s, ST_LOGOUT);
+			return;
+		}
+		if (iout_flush(&s->out) < 0)
 			break;
 		int ready = s->conn.rpos < s->conn.rlen ? 1 : poll(&p, 1, IMAP_IDLE_POLL_MS);
 		if (ready > 0)

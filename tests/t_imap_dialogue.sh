@@ -349,3 +349,11 @@ $LOGIN
 S= * BYE autologout: idle for too long
 EOF
 X
+
+chat_ok "autologout during IDLE too" -- $IMAP --timeout 1 <<X
+$LOGIN
+C: b IDLE
+S= + idling
+S= * BYE autologout: idle for too long
+EOF
+X

@@ -134,6 +134,18 @@ printf '%s\n' 'S: +OK*' 'C: USER gizem' 'S: +OK*' 'C: PASS 1234' \
 	'S: +OK gizem has 1 messages*' 'C: QUIT' 'S: +OK*' >"$T/pop2.chat"
 check "... and in POP3's maildrop" "$CHAT" 127.0.0.1 "$POP_PORT" <"$T/pop2.chat"
 
+# SIGTERM stops the server; a session in IDLE says BYE first.
+printf '%s\n' "$LOGIN" 'C: b IDLE' 'S= + idling' 'S= * BYE server shutting down' 'EOF' >"$T/stop.chat"
+"$CHAT" 127.0.0.1 "$IMAP_PORT" <"$T/stop.chat" >"$T/stop.out" 2>&1 &
+stopper=$!
+idles=$(grep -c '^S: + idling' "$T/imap.log")
+has_more_idles() { [ "$(grep -c '^S: + idling' "$T/imap.log")" -gt "$idles" ]; }
+wait_for has_more_idles
+imap_pid=$(sed -n 's/.*imap_server\[\([0-9]*\)\] \[-\] listening.*/\1/p' "$T/imap.log")
+kill "$imap_pid"
+wait "$stopper"
+check "SIGTERM: a session in IDLE gets * BYE server shutting down" test $? -eq 0
+
 "$TOP/imap_server" --help >"$T/help" 2>&1
 check "--help ends with the Wireshark filter and the Decode As hint" \
 	sh -c "grep -q 'tcp.port == 1143' '$T/help' && tail -n 1 '$T/help' | grep -q 'Decode As\\|> IMAP to see'"
