@@ -136,9 +136,9 @@ check "... and in POP3's maildrop" "$CHAT" 127.0.0.1 "$POP_PORT" <"$T/pop2.chat"
 
 # SIGTERM stops the server; a session in IDLE says BYE first.
 printf '%s\n' "$LOGIN" 'C: b IDLE' 'S= + idling' 'S= * BYE server shutting down' 'EOF' >"$T/stop.chat"
+idles=$(grep -c '^S: + idling' "$T/imap.log")
 "$CHAT" 127.0.0.1 "$IMAP_PORT" <"$T/stop.chat" >"$T/stop.out" 2>&1 &
 stopper=$!
-idles=$(grep -c '^S: + idling' "$T/imap.log")
 has_more_idles() { [ "$(grep -c '^S: + idling' "$T/imap.log")" -gt "$idles" ]; }
 wait_for has_more_idles
 imap_pid=$(sed -n 's/.*imap_server\[\([0-9]*\)\] \[-\] listening.*/\1/p' "$T/imap.log")
