@@ -1,6 +1,7 @@
 /* imap_parse: command reader and tokenizer.  See imap_parse.h. */
 #include "imap_parse.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,20 @@ static bool literal_at_end(const char *p, size_t n, unsigned long long *size,
 	return true;
 }
 
+/* The line reader without its own trace: commands are traced whole,
+ * as their lines crossed the wire (see trace_to). */
+static enum conn_status quiet_read(struct conn *c, char *buf, size_t cap,
+                                   size_t *len)
+{
+	bool trace = c->trace;
+	enum conn_status st;
+
+	c->trace = false;
+	st = conn_read_line(c, buf, cap, len);
+	c->trace = trace;
+	return st;
+}
+
 /* Read exactly n octets into the buffer (keep) or nowhere. */
 static enum conn_status read_octets(struct conn *c, struct imap_cmd *cmd,
                                     unsigned long long n, bool keep)
@@ -60,7 +75,7 @@ static enum conn_status read_octets(struct conn *c, struct imap_cmd *cmd,
 	while (n > 0) {
 		size_t want = n < sizeof sink ? (size_t)n : sizeof sink, got;
 		char *to = keep ? cmd->buf + cmd->len : sink;
-		enum conn_status st = conn_read_line(c, to, want, &got);
+		enum conn_status st = quiet_read(c, to, want, &got);
 		if (st != CONN_LINE && st != CONN_PART)
 			return st;
 		if (keep)
@@ -74,15 +89,12 @@ static enum conn_status read_octets(struct conn *c, struct imap_cmd *cmd,
 static enum conn_status drain_line(struct conn *c)
 {
 	char sink[CONN_BUF];
-	bool trace = c->trace;
 	enum conn_status st;
 	size_t got;
 
-	c->trace = false;
 	do
-		st = conn_read_line(c, sink, sizeof sink, &got);
+		st = quiet_read(c, sink, sizeof sink, &got);
 	while (st == CONN_PART);
-	c->trace = trace;
 	return st;
 }
 
@@ -95,7 +107,7 @@ static enum imap_read read_piece(struct conn *c, struct imap_cmd *cmd,
 	if (!grow(cmd, room))
 		return IMAP_READ_NOMEM;
 	*start = cmd->len;
-	*st = conn_read_line(c, cmd->buf + cmd->len, room, &got);
+	*st = quiet_read(c, cmd->buf + cmd->len, room, &got);
 	cmd->len += got;
 	if (*st == CONN_PART) {
 		*st = drain_line(c);
@@ -112,28 +124,52 @@ static enum imap_read read_piece(struct conn *c, struct imap_cmd *cmd,
 	return IMAP_READ_OK;
 }
 
-enum imap_read imap_read_command(struct conn *c, struct imap_out *out,
-                                 struct imap_cmd *cmd,
-                                 unsigned long long lit_max,
-                                 enum conn_status *st)
+/* Trace buf[from, to) as the wire lines it holds (split at CRLF). */
+static void trace_span(const struct conn *c, const char *p, size_t n)
+{
+	while (n > 0) {
+		const char *crlf = NULL;
+		for (size_t i = 0; i + 1 < n && !crlf; i++)
+			if (p[i] == '\r' && p[i + 1] == '\n')
+				crlf = p + i;
+		size_t k = crlf ? (size_t)(crlf - p) : n;
+		conn_trace(c, c->in_tag, p, k);
+		p += crlf ? k + 2 : k;
+		n -= crlf ? k + 2 : k;
+	}
+}
+
+/* The command's lines for -v, as they crossed the wire; a long literal
+ * as one line saying how long it was. */
+static void trace_to(struct conn *c, struct imap_cmd *cmd, size_t *traced)
+{
+	if (c->trace)
+		trace_span(c, cmd->buf + *traced, cmd->len - *traced);
+	*traced = cmd->len;
+}
+
+static enum imap_read read_command(struct conn *c, struct imap_out *out,
+                                   struct imap_cmd *cmd,
+                                   unsigned long long lit_max,
+                                   enum conn_status *st)
 {
 	unsigned long long size;
 	bool sync;
-	size_t start;
+	size_t start, traced = 0;
+	enum imap_read r;
 
-	cmd->len = cmd->text = 0;
 	for (;;) {
-		enum imap_read r = read_piece(c, cmd, &start, st);
+		r = read_piece(c, cmd, &start, st);
+		cmd->buf[cmd->len] = '\0';
 		if (r != IMAP_READ_OK) {
-			cmd->buf[cmd->len] = '\0';
+			if (r == IMAP_READ_TOOLONG) /* its start only: a flood is not traced */
+				conn_trace(c, c->in_tag, cmd->buf, cmd->len < 80 ? cmd->len : 80);
 			return r;
 		}
-		if (!literal_at_end(cmd->buf + start, cmd->len - start, &size, &sync)) {
-			cmd->buf[cmd->len] = '\0';
+		trace_to(c, cmd, &traced);
+		if (!literal_at_end(cmd->buf + start, cmd->len - start, &size, &sync))
 			return IMAP_READ_OK;
-		}
 		if (size > lit_max) {
-			cmd->buf[cmd->len] = '\0';
 			/* A refused synchronizing literal is never sent: the
 			 * client goes on with the next command (RFC 3501 7.5). */
 			*st = sync ? CONN_LINE : read_octets(c, cmd, size, false);
@@ -144,13 +180,29 @@ enum imap_read imap_read_command(struct conn *c, struct imap_out *out,
 		memcpy(cmd->buf + cmd->len, "\r\n", 2);
 		cmd->len += 2;
 		cmd->text += 2;
+		traced = cmd->len;
 		if (sync) {
 			iout_puts(out, "+ Ready for literal data");
 			iout_end(out);
 		}
 		if ((*st = read_octets(c, cmd, size, true)) != CONN_LINE)
 			return IMAP_READ_CONN;
+		if (c->trace && size > IMAP_TRACE_LITERAL_MAX) {
+			char note[64];
+			int n = snprintf(note, sizeof note, "[%llu octets of literal data]", size);
+			conn_trace(c, c->in_tag, note, (size_t)n);
+			traced = cmd->len;
+		}
 	}
+}
+
+enum imap_read imap_read_command(struct conn *c, struct imap_out *out,
+                                 struct imap_cmd *cmd,
+                                 unsigned long long lit_max,
+                                 enum conn_status *st)
+{
+	cmd->len = cmd->text = 0;
+	return read_command(c, out, cmd, lit_max, st);
 }
 
 /* ---- the tokenizer ---- */

@@ -26,6 +26,7 @@
 #define IMAP_LINE_MAX 8192   /* octets of a command outside its literals */
 #define IMAP_SEQ_MAX 1024    /* ranges in one sequence set */
 #define IMAP_STAR UINT32_MAX /* "*" in a sequence set: the largest */
+#define IMAP_TRACE_LITERAL_MAX 1024 /* -v shows longer literals as a note */
 
 /* One command as read: the wire bytes, CRLF before each literal. */
 struct imap_cmd {

@@ -357,3 +357,15 @@ S= + idling
 S= * BYE autologout: idle for too long
 EOF
 X
+
+# -v: a command with literals is traced line by line as on the wire; a
+# long literal as one line that gives its length.
+{
+	printf 'a LOGIN {5}\r\ngizem {4+}\r\n1234\r\nb NOOP {3000+}\r\n'
+	i=0; while [ $i -lt 300 ]; do printf 'xxxxxxxxxx'; i=$((i + 1)); done
+	printf '\r\nz LOGOUT\r\n'
+} >"$T/lit.in"
+$IMAP -v <"$T/lit.in" >/dev/null 2>"$T/lit.trace"
+check "-v traces literals as the wire lines" sh -c "grep -qx 'C: a LOGIN {5}' '$T/lit.trace' &&
+	grep -qx 'S: + Ready for literal data' '$T/lit.trace' && grep -qx 'C: gizem {4+}' '$T/lit.trace' &&
+	grep -qx 'C: 1234' '$T/lit.trace' && grep -qx 'C: \[3000 octets of literal data\]' '$T/lit.trace'"
