@@ -267,12 +267,16 @@ int fetch_one(struct imap_out *o, struct imbox *b, size_t i,
               const struct fetch_req *r)
 {
 	struct imsg m = { 0 };
-	bool parse, seen, flags_asked = false;
-	int fd = imbox_open_msg(b, i);
+	bool parse, seen, flags_asked = false, file = false;
+	int fd = -1;
 
-	if (fd < 0)
-		return -1;
 	needs(r, &parse, &seen);
+	for (size_t k = 0; k < r->n; k++) /* FLAGS and UID need no file */
+		file |= r->att[k].kind == FA_SECTION ||
+		        (r->att[k].kind == FA_SIZE && b->msg[i].size == 0) ||
+		        (r->att[k].kind == FA_INTERNALDATE && b->msg[i].date == 0);
+	if ((parse || file) && (fd = imbox_open_msg(b, i)) < 0)
+		return -1;
 	if (parse && imsg_parse(fd, &m) < 0) {
 		close(fd);
 		return -1;
@@ -295,6 +299,7 @@ int fetch_one(struct imap_out *o, struct imbox *b, size_t i,
 	iout_puts(o, ")");
 	iout_end(o);
 	imsg_free(&m);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return 0;
 }

@@ -1,3 +1,4 @@
+# shellcheck disable=SC2034 # sourced: the variables are used by the tests
 # tests/lib_imap.sh: helpers for the imap_server tests, sourced after
 # tests/lib.sh.  A users file, a Maildir to fill, and the server's
 # command line for --stdio sessions.

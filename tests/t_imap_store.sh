@@ -173,7 +173,7 @@ $SELECT
 C: c NOOP
 S= c OK NOOP completed
 SLEEP 2500
-C: d FETCH 1 (UID FLAGS)
+C: d FETCH 1 (UID BODY.PEEK[HEADER])
 S= d NO [EXPUNGEISSUED] 1 message(s) removed by another session (POP3 or IMAP); NOOP shows what is left
 C: e NOOP
 S= * 1 EXPUNGE
