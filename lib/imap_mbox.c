@@ -1,5 +1,6 @@
 /* imap_mbox: UIDs, flags and \Recent over a Maildir.  See imap_mbox.h. */
 #include "imap_mbox.h"
+#include "imap_mbox_int.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -25,8 +26,8 @@ struct uidlist {
 	bool exists;
 };
 
-static char *grow_names(char **names, size_t *len, size_t *cap,
-                        const char *s, size_t n)
+char *imbox_grow_names(char **names, size_t *len, size_t *cap,
+                       const char *s, size_t n)
 {
 	while (*len + n + 1 > *cap) {
 		size_t c = *cap ? *cap * 2 : 4096;
@@ -42,8 +43,8 @@ static char *grow_names(char **names, size_t *len, size_t *cap,
 	return *names + *len - n - 1;
 }
 
-static int b_path(char *path, const struct imbox *b, const char *sub,
-                  const char *name)
+int imbox_path(char *path, const struct imbox *b, const char *sub,
+               const char *name)
 {
 	return maildir_path(path, b->root, b->box, sub, name);
 }
@@ -73,8 +74,8 @@ static unsigned name_flags(const char *name)
 }
 
 /* base:2,<flags + the other letters of the old info, ASCII order>. */
-static void flags_name(char *out, size_t cap, const char *old, size_t base_len,
-                       unsigned flags)
+void imbox_flags_name(char *out, size_t cap, const char *old, size_t base_len,
+                      unsigned flags)
 {
 	const char *info = strstr(old, ":2,");
 	char keep[64] = "";
@@ -124,7 +125,7 @@ static int lock_box(const struct imbox *b)
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	int fd;
 
-	if (b_path(path, b, IMBOX_LOCK, NULL) < 0 ||
+	if (imbox_path(path, b, IMBOX_LOCK, NULL) < 0 ||
 	    (fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
 		return -1;
 	while (fcntl(fd, F_SETLKW, &fl) < 0)
@@ -143,7 +144,7 @@ static bool pop_holds(const struct imbox *b)
 	int fd;
 	bool held;
 
-	if (b_path(path, b, MAILDIR_LOCK, NULL) < 0 ||
+	if (imbox_path(path, b, MAILDIR_LOCK, NULL) < 0 ||
 	    (fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return false;
 	held = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
@@ -179,7 +180,7 @@ static int uidlist_read(const struct imbox *b, struct uidlist *u)
 	memset(u, 0, sizeof *u);
 	u->validity = (uint32_t)time(NULL);
 	u->next = u->recent = 1;
-	if (b_path(path, b, IMBOX_UIDLIST, NULL) < 0 || (f = fopen(path, "r")) == NULL)
+	if (imbox_path(path, b, IMBOX_UIDLIST, NULL) < 0 || (f = fopen(path, "r")) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	if (getline(&line, &lcap, f) > 0 &&
 	    sscanf(line, UIDLIST_MAGIC " %lu %lu %lu", &v, &nx, &r) == 3 &&
@@ -203,7 +204,7 @@ static int uidlist_read(const struct imbox *b, struct uidlist *u)
 		}
 		sp[1 + strcspn(sp + 1, "\n")] = '\0';
 		size_t off = u->names_len;
-		if (!grow_names(&u->names, &u->names_len, &u->names_cap, sp + 1, strlen(sp + 1)))
+		if (!imbox_grow_names(&u->names, &u->names_len, &u->names_cap, sp + 1, strlen(sp + 1)))
 			break;
 		u->uid[u->n] = (uint32_t)uid;
 		u->base[u->n++] = off;
@@ -220,8 +221,8 @@ static int uidlist_write(const struct imbox *b, const struct uidlist *u)
 	FILE *f;
 	int ok;
 
-	if (b_path(tmp, b, IMBOX_UIDLIST ".tmp", NULL) < 0 ||
-	    b_path(path, b, IMBOX_UIDLIST, NULL) < 0 || (f = fopen(tmp, "w")) == NULL)
+	if (imbox_path(tmp, b, IMBOX_UIDLIST ".tmp", NULL) < 0 ||
+	    imbox_path(path, b, IMBOX_UIDLIST, NULL) < 0 || (f = fopen(tmp, "w")) == NULL)
 		return -1;
 	fprintf(f, UIDLIST_MAGIC " %lu %lu %lu\n", (unsigned long)u->validity,
 	        (unsigned long)u->next, (unsigned long)u->recent);
@@ -234,7 +235,7 @@ static int uidlist_write(const struct imbox *b, const struct uidlist *u)
 		unlink(tmp);
 		return -1;
 	}
-	return b_path(path, b, "", NULL) == 0 ? maildir_sync_dir(path) : 0;
+	return imbox_path(path, b, "", NULL) == 0 ? maildir_sync_dir(path) : 0;
 }
 
 /* ---- scanning ---- */
@@ -252,7 +253,7 @@ static int add_msg(struct imbox *b, const char *name, bool in_new)
 		b->msg = p;
 		b->cap = cap;
 	}
-	if (!grow_names(&b->names, &b->names_len, &b->names_cap, name, strlen(name)))
+	if (!imbox_grow_names(&b->names, &b->names_len, &b->names_cap, name, strlen(name)))
 		return -1;
 	m = &b->msg[b->n++];
 	memset(m, 0, sizeof *m);
@@ -272,7 +273,7 @@ static int scan_dir(struct imbox *b, const char *sub)
 	DIR *d;
 	int rc = 0;
 
-	if (b_path(path, b, sub, NULL) < 0 || (d = opendir(path)) == NULL)
+	if (imbox_path(path, b, sub, NULL) < 0 || (d = opendir(path)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while (rc == 0 && (e = readdir(d)) != NULL)
 		if (e->d_name[0] != '.')
@@ -384,17 +385,17 @@ static bool move_new(struct imbox *f)
 		struct imbox_msg *m = &f->msg[i];
 		if (!m->in_new)
 			continue;
-		flags_name(name, sizeof name, imbox_name(f, i), m->base_len, m->flags);
+		imbox_flags_name(name, sizeof name, imbox_name(f, i), m->base_len, m->flags);
 		size_t off = f->names_len;
-		if (b_path(from, f, "new", imbox_name(f, i)) < 0 ||
-		    b_path(to, f, "cur", name) < 0 || rename(from, to) < 0 ||
-		    !grow_names(&f->names, &f->names_len, &f->names_cap, name, strlen(name)))
+		if (imbox_path(from, f, "new", imbox_name(f, i)) < 0 ||
+		    imbox_path(to, f, "cur", name) < 0 || rename(from, to) < 0 ||
+		    !imbox_grow_names(&f->names, &f->names_len, &f->names_cap, name, strlen(name)))
 			continue; /* it stays in new/: nothing lost */
 		m->name = off;
 		m->in_new = false;
 		moved = true;
 	}
-	if (moved && b_path(from, f, "new", NULL) == 0 && b_path(to, f, "cur", NULL) == 0) {
+	if (moved && imbox_path(from, f, "new", NULL) == 0 && imbox_path(to, f, "cur", NULL) == 0) {
 		maildir_sync_dir(from);
 		maildir_sync_dir(to);
 	}
@@ -406,7 +407,7 @@ static long long dir_mtime(const struct imbox *b, const char *sub)
 	char path[MAILDIR_PATH_MAX];
 	struct stat st;
 
-	if (b_path(path, b, sub, NULL) < 0 || stat(path, &st) < 0)
+	if (imbox_path(path, b, sub, NULL) < 0 || stat(path, &st) < 0)
 		return -1;
 #ifdef __APPLE__
 	return (long long)st.st_mtimespec.tv_sec * 1000000000LL + st.st_mtimespec.tv_nsec;
@@ -569,171 +570,4 @@ int imbox_sync(char *err, struct imbox *b, const struct imbox_events *ev,
 	imbox_close(b);
 	*b = f;
 	return 0;
-}
-
-/* ---- one message ---- */
-
-/* Message i's file was renamed or removed by someone else: look for
- * its base in new/ and cur/.  true when found (the name is updated). */
-static bool relocate(struct imbox *b, size_t i)
-{
-	static const char *const subs[] = { "cur", "new" };
-	char path[MAILDIR_PATH_MAX], base[MAILDIR_PATH_MAX];
-	struct imbox_msg *m = &b->msg[i];
-	bool found = false;
-
-	snprintf(base, sizeof base, "%.*s", (int)m->base_len, imbox_name(b, i));
-	for (size_t s = 0; s < 2 && !found; s++) {
-		struct dirent *e;
-		DIR *d = b_path(path, b, subs[s], NULL) < 0 ? NULL : opendir(path);
-		while (d && !found && (e = readdir(d)) != NULL) {
-			if (strncmp(e->d_name, base, m->base_len) != 0 ||
-			    (e->d_name[m->base_len] != ':' && e->d_name[m->base_len] != '\0'))
-				continue;
-			size_t off = b->names_len;
-			if (!grow_names(&b->names, &b->names_len, &b->names_cap,
-			                e->d_name, strlen(e->d_name)))
-				break;
-			m = &b->msg[i];
-			m->name = off;
-			m->in_new = s == 1;
-			found = true;
-		}
-		if (d)
-			closedir(d);
-	}
-	errno = ENOENT;
-	return found;
-}
-
-static int msg_path(char *path, const struct imbox *b, size_t i)
-{
-	return b_path(path, b, b->msg[i].in_new ? "new" : "cur", imbox_name(b, i));
-}
-
-int imbox_open_msg(struct imbox *b, size_t i)
-{
-	char path[MAILDIR_PATH_MAX];
-	int fd;
-
-	if (msg_path(path, b, i) < 0)
-		return -1;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT && relocate(b, i) && msg_path(path, b, i) == 0)
-		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	return fd;
-}
-
-unsigned long long imbox_size(struct imbox *b, size_t i)
-{
-	unsigned char buf[MAILDIR_WBUF];
-	unsigned long long size = 0, bare = 0;
-	int last = -1, fd;
-	ssize_t n;
-
-	if (b->msg[i].size > 0 || (fd = imbox_open_msg(b, i)) < 0)
-		return b->msg[i].size;
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		size += (unsigned long long)n;
-		bare += maildir_bare_lf(buf, (size_t)n, &last);
-	}
-	close(fd);
-	b->msg[i].size = maildir_pop_size(size, bare, last);
-	return b->msg[i].size;
-}
-
-int imbox_set_flags(struct imbox *b, size_t i, unsigned flags)
-{
-	char from[MAILDIR_PATH_MAX], to[MAILDIR_PATH_MAX], name[MAILDIR_PATH_MAX];
-	struct imbox_msg *m = &b->msg[i];
-	unsigned keep = m->flags & IF_RECENT;
-	size_t off;
-
-	flags &= IF_STORABLE;
-	if ((m->flags & IF_STORABLE) == flags && !m->in_new)
-		return 0;
-	for (int tries = 0; tries < 2; tries++) {
-		m = &b->msg[i];
-		flags_name(name, sizeof name, imbox_name(b, i), m->base_len, flags);
-		if (msg_path(from, b, i) < 0 || b_path(to, b, "cur", name) < 0)
-			return -1;
-		if (rename(from, to) == 0)
-			break;
-		if (errno != ENOENT || tries == 1 || !relocate(b, i))
-			return -1;
-	}
-	off = b->names_len;
-	if (!grow_names(&b->names, &b->names_len, &b->names_cap, name, strlen(name)))
-		return -1;
-	m = &b->msg[i];
-	m->name = off;
-	m->in_new = false;
-	m->flags = flags | keep;
-	return 0;
-}
-
-size_t imbox_expunge(struct imbox *b, const struct imbox_events *ev)
-{
-	char path[MAILDIR_PATH_MAX];
-	size_t k = 0, failed = 0;
-
-	for (size_t i = 0; i < b->n; i++) {
-		bool gone = false;
-		if (b->msg[i].flags & IF_DELETED) {
-			gone = msg_path(path, b, i) == 0 && unlink(path) == 0;
-			if (!gone && errno == ENOENT)
-				gone = !relocate(b, i) ||
-				       (msg_path(path, b, i) == 0 && unlink(path) == 0);
-			failed += !gone;
-		}
-		if (gone)
-			ev->expunge(ev->ctx, (uint32_t)(k + 1));
-		else
-			b->msg[k++] = b->msg[i];
-	}
-	b->n = k;
-	if (b_path(path, b, "cur", NULL) == 0)
-		maildir_sync_dir(path);
-	return failed;
-}
-
-int imbox_copy(char *err, struct imbox *b, size_t i)
-{
-	struct maildir_delivery *d = malloc(sizeof *d);
-	const char *boxes[1] = { b->box };
-	char name[MAILDIR_PATH_MAX], from[MAILDIR_PATH_MAX], to[MAILDIR_PATH_MAX];
-	char buf[MAILDIR_WBUF];
-	int fd = imbox_open_msg(b, i), rc = -1;
-	ssize_t n;
-
-	if (fd < 0 || d == NULL) {
-		snprintf(err, MAILDIR_ERR_LEN, "message %zu: %s", i + 1,
-		         fd < 0 ? "removed by another session" : "out of memory");
-		goto out;
-	}
-	if (maildir_begin(err, d, b->root, b->box) < 0)
-		goto out;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		maildir_write(d, buf, (size_t)n);
-	if (n < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot read message %zu", i + 1);
-		maildir_abort(d);
-		goto out;
-	}
-	if (maildir_commit(err, d, b->root, boxes, 1) < 0)
-		goto out;
-	rc = 0;
-	maildir_delivery_name(d, from, sizeof from);
-	/* RFC 3501 6.4.7: the copy keeps the flags; they live in cur/. */
-	if (b->msg[i].flags & IF_STORABLE) {
-		flags_name(name, sizeof name, from, strlen(from), b->msg[i].flags);
-		if (b_path(to, b, "cur", name) == 0 &&
-		    maildir_path(name, b->root, b->box, "new", from) == 0)
-			rename(name, to);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	free(d);
-	return rc;
 }
