@@ -446,35 +446,6 @@ static void cmd_create(struct session *s)
 	reply(s, "NO", "[CANNOT] this server keeps one mailbox, INBOX");
 }
 
-/* list-mailbox: an astring that may hold the wildcards % and *. */
-static bool list_pattern(struct session *s, char *out, size_t cap)
-{
-	const char *start = s->ip.p;
-	struct imap_str m;
-	size_t n = 0;
-
-	if (ip_astring(&s->ip, &m) && (ip_eol(&s->ip) || *s->ip.p == ' '))
-		return imap_str_copy(&m, out, cap);
-	s->ip.p = start;
-	while (s->ip.p < s->ip.end && *s->ip.p != ' ' && n + 1 < cap &&
-	       (unsigned char)*s->ip.p > 0x20 && !strchr("(){\"\\", *s->ip.p))
-		out[n++] = *s->ip.p++;
-	out[n] = '\0';
-	return n > 0;
-}
-
-/* Does INBOX match the pattern (RFC 3501 6.3.8; INBOX in any case)? */
-static bool inbox_matches(const char *pat, const char *name)
-{
-	if (*pat == '\0')
-		return *name == '\0';
-	if (*pat == '*' || *pat == '%')
-		return inbox_matches(pat + 1, name) ||
-		       (*name && inbox_matches(pat, name + 1));
-	return *name && (*pat | 0x20) == (*name | 0x20) &&
-	       inbox_matches(pat + 1, name + 1);
-}
-
 /* LIST and LSUB: INBOX is the one mailbox, always subscribed. */
 static void list_or_lsub(struct session *s, const char *verb)
 {
@@ -482,14 +453,14 @@ static void list_or_lsub(struct session *s, const char *verb)
 	struct imap_str r;
 
 	if (!ip_astring(&s->ip, &r) || !imap_str_copy(&r, ref, sizeof ref) ||
-	    !ip_sp(&s->ip) || !list_pattern(s, pat, sizeof pat) || !ip_eol(&s->ip)) {
+	    !ip_sp(&s->ip) || !ip_list_mailbox(&s->ip, pat, sizeof pat) || !ip_eol(&s->ip)) {
 		reply(s, "BAD", "syntax: %s reference mailbox", verb);
 		return;
 	}
 	snprintf(full, sizeof full, "%s%s", ref, pat);
 	if (pat[0] == '\0' && verb[0] == 'L' && verb[1] == 'I')
 		untagged(s, "LIST (\\Noselect) \"/\" \"\""); /* the hierarchy delimiter */
-	else if (inbox_matches(full, "inbox"))
+	else if (imap_list_match(full, "INBOX"))
 		untagged(s, "%s (%s) \"/\" INBOX", verb,
 		         verb[1] == 'I' ? "\\HasNoChildren" : "");
 	reply(s, "OK", "%s completed", verb);
@@ -681,33 +652,6 @@ static int store_fn(struct session *s, size_t i, void *arg)
 	return 0;
 }
 
-/* flag-list = "(" [flag *(SP flag)] ")", or flags without parentheses. */
-static bool flag_list(struct session *s, unsigned *flags)
-{
-	static const struct { const char *name; unsigned f; } names[] = {
-		{ "\\Seen", IF_SEEN }, { "\\Answered", IF_ANSWERED },
-		{ "\\Flagged", IF_FLAGGED }, { "\\Deleted", IF_DELETED },
-		{ "\\Draft", IF_DRAFT }, { "\\Recent", 0 },
-	};
-	bool paren = ip_char(&s->ip, '(');
-	struct imap_str w;
-
-	*flags = 0;
-	if (paren && ip_char(&s->ip, ')'))
-		return true;
-	do {
-		bool bs = ip_char(&s->ip, '\\');
-		if (!ip_atom(&s->ip, &w))
-			return false;
-		w.p -= bs;
-		w.n += bs;
-		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-			if (is_word(&w, names[k].name))
-				*flags |= names[k].f; /* keywords are not kept */
-	} while (ip_sp(&s->ip));
-	return !paren || ip_char(&s->ip, ')');
-}
-
 /* C: a1 STORE 1:3 +FLAGS.SILENT (\Deleted) */
 static void cmd_store(struct session *s)
 {
@@ -718,7 +662,7 @@ static void cmd_store(struct session *s)
 
 	if (!set || !ip_seqset(&s->ip, set) || !ip_sp(&s->ip) || !ip_atom(&s->ip, &w) ||
 	    !imap_str_copy(&w, item, sizeof item) || !ip_sp(&s->ip) ||
-	    !flag_list(s, &r.flags) || !ip_eol(&s->ip)) {
+	    !fetch_parse_flags(&s->ip, &r.flags) || !ip_eol(&s->ip)) {
 		reply(s, "BAD", "syntax: STORE sequence-set [+-]FLAGS[.SILENT] (flags)");
 		free(set);
 		return;

@@ -196,6 +196,32 @@ bool fetch_parse(struct imap_p *ip, struct fetch_req *r, bool uid)
 	return ip_char(ip, ')') && ip_eol(ip);
 }
 
+bool fetch_parse_flags(struct imap_p *ip, unsigned *flags)
+{
+	static const struct { const char *name; unsigned f; } names[] = {
+		{ "\\Seen", IF_SEEN }, { "\\Answered", IF_ANSWERED },
+		{ "\\Flagged", IF_FLAGGED }, { "\\Deleted", IF_DELETED },
+		{ "\\Draft", IF_DRAFT }, { "\\Recent", 0 },
+	};
+	bool paren = ip_char(ip, '(');
+	struct imap_str w;
+
+	*flags = 0;
+	if (paren && ip_char(ip, ')'))
+		return true;
+	do {
+		bool bs = ip_char(ip, '\\');
+		if (!ip_atom(ip, &w))
+			return false;
+		w.p -= bs;
+		w.n += bs;
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+			if (is_word(&w, names[k].name))
+				*flags |= names[k].f;
+	} while (ip_sp(ip));
+	return !paren || ip_char(ip, ')');
+}
+
 void fetch_send_flags(struct imap_out *o, unsigned flags)
 {
 	static const struct { unsigned f; const char *name; } names[] = {

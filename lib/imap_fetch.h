@@ -49,6 +49,11 @@ bool fetch_parse(struct imap_p *ip, struct fetch_req *r, bool uid);
 int fetch_one(struct imap_out *o, struct imbox *b, size_t i,
               const struct fetch_req *r);
 
+/* STORE's flag-list, "(" [flag *(SP flag)] ")" or flags without the
+ * parentheses (RFC 3501 6.4.6): the system flags in it; keywords are
+ * accepted and not kept (PERMANENTFLAGS has no \*).  false: BAD. */
+bool fetch_parse_flags(struct imap_p *ip, unsigned *flags);
+
 /* (\Seen \Deleted ...) and " \Recent" as FLAGS shows them. */
 void fetch_send_flags(struct imap_out *o, unsigned flags);
 

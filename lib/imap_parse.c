@@ -374,6 +374,34 @@ bool imap_str_copy(const struct imap_str *s, char *out, size_t cap)
 	return true;
 }
 
+bool ip_list_mailbox(struct imap_p *ip, char *out, size_t cap)
+{
+	const char *start = ip->p;
+	struct imap_str m;
+	size_t n = 0;
+
+	if (ip_astring(ip, &m) && (ip_eol(ip) || *ip->p == ' '))
+		return imap_str_copy(&m, out, cap);
+	ip->p = start; /* list-char: ATOM-CHAR, list-wildcards, resp-specials */
+	while (ip->p < ip->end && n + 1 < cap &&
+	       ((unsigned char)*ip->p > 0x20 && (unsigned char)*ip->p < 0x7f) &&
+	       !strchr("(){\"\\", *ip->p))
+		out[n++] = *ip->p++;
+	out[n] = '\0';
+	return n > 0;
+}
+
+bool imap_list_match(const char *pat, const char *name)
+{
+	if (*pat == '\0')
+		return *name == '\0';
+	if (*pat == '*' || *pat == '%')
+		return imap_list_match(pat + 1, name) ||
+		       (*name && imap_list_match(pat, name + 1));
+	return *name && (*pat | 0x20) == (*name | 0x20) &&
+	       imap_list_match(pat + 1, name + 1);
+}
+
 /* seq-number = nz-number / "*" */
 static bool seq_number(struct imap_p *ip, uint32_t *n)
 {

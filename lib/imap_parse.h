@@ -85,6 +85,12 @@ bool is_word(const struct imap_str *s, const char *word);
  */
 bool imap_str_copy(const struct imap_str *s, char *out, size_t cap);
 
+/* RFC 3501 6.3.8: list-mailbox, an astring that may hold % and *;
+ * copied into out.  And whether a mailbox name matches such a pattern
+ * (INBOX in any case, RFC 3501 5.1). */
+bool ip_list_mailbox(struct imap_p *ip, char *out, size_t cap);
+bool imap_list_match(const char *pattern, const char *name);
+
 /* RFC 3501 9: sequence-set, "*" kept as IMAP_STAR until used. */
 struct imap_seq {
 	size_t n;

@@ -74,5 +74,19 @@ int main(void)
 	CHECK("a trailing comma", !ip_seqset(&ip, &set));
 	on("1:");
 	CHECK("a range without its end", !ip_seqset(&ip, &set));
+
+	char pat[64];
+	on("In%");
+	CHECK("list-mailbox with a wildcard", ip_list_mailbox(&ip, pat, sizeof pat) &&
+	                                      strcmp(pat, "In%") == 0);
+	on("\"*\"");
+	CHECK("list-mailbox quoted", ip_list_mailbox(&ip, pat, sizeof pat) && strcmp(pat, "*") == 0);
+	on("\"\"");
+	CHECK("list-mailbox empty", ip_list_mailbox(&ip, pat, sizeof pat) && pat[0] == '\0');
+	CHECK("* matches INBOX", imap_list_match("*", "INBOX"));
+	CHECK("inbox in any case", imap_list_match("inbox", "INBOX"));
+	CHECK("I%X", imap_list_match("I%X", "INBOX"));
+	CHECK("Sent does not", !imap_list_match("Sent", "INBOX"));
+	CHECK("INBOX.x does not", !imap_list_match("INBOX.x", "INBOX"));
 	return CHECK_DONE();
 }
