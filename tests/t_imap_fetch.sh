@@ -162,3 +162,20 @@ body_exact() {
 check "BODY[] of a plain message is the stored file in CRLF, byte for byte" body_exact 1 "$MD/gizem/cur/$N1:2,S"
 check "BODY[] of the multipart is the stored file in CRLF, byte for byte" body_exact 2 "$MD/gizem/cur/$NP:2,S"
 check "SELECT moved new/ into cur/ with the :2, info" test "$(files gizem new | wc -l | tr -d ' ')" -eq 0
+
+# Memory does not grow with the message: BODY[] and BODYSTRUCTURE of a
+# 24 MiB message in a session of a few MiB (outside ASan builds).
+mkdir -p "$MD/big/new" "$MD/big/cur" "$MD/big/tmp"
+yes 'A long line of a very large message: FETCH streams it from the file.' |
+	head -c 25165824 >"$MD/big/new/1764000009.M000009P4242Q9.big"
+echo 'big:1234' >>"$T/users"
+if grep -q __asan_init "$TOP/imap_server" 2>/dev/null || ! [ -x /usr/bin/time ]; then
+	skip "FETCH of a 24 MiB message: peak RSS under 4 MiB" "no GNU time, or an ASan build"
+else
+	printf 'a LOGIN big 1234\r\nb SELECT INBOX\r\nc FETCH 1 (BODYSTRUCTURE BODY.PEEK[] BODY.PEEK[TEXT]<1000000.10>)\r\nz LOGOUT\r\n' |
+		/usr/bin/time -f %M -o "$T/rss" $IMAP >"$T/big.out" 2>/dev/null
+	size=$(wc -c <"$T/big.out" | tr -d ' ')
+	check "FETCH of a 24 MiB message: all of it sent ($size octets)" test "$size" -gt 25165824
+	check "FETCH of a 24 MiB message: peak RSS under 4 MiB ($(tail -n 1 "$T/rss") KiB)" \
+		test "$(tail -n 1 "$T/rss")" -lt 4096
+fi
