@@ -17,7 +17,7 @@ ifeq ($(shell uname -s),Linux)
 LDFLAGS += -Wl,-z,now
 endif
 
-PROGS    := $(basename $(wildcard smtp_server.c pop_server.c mail_send.c pop_client.c))
+PROGS    := $(basename $(wildcard smtp_server.c pop_server.c imap_server.c mail_send.c pop_client.c))
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
