@@ -54,7 +54,7 @@ static void fill_store(void)
 
 static struct fuzz_server server = {
 	"pop_server", pop_server_main, base_args, opts,
-	sizeof opts / sizeof opts[0], fill_store,
+	sizeof opts / sizeof opts[0], fill_store, NULL,
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -55,6 +55,7 @@ struct fuzz_server {
 	struct fuzz_opt *opts;
 	size_t nopts;
 	void (*fill_store)(void);           /* the mail store before a session */
+	void (*check_store)(void);          /* after it: what must hold, or NULL */
 };
 
 static char fuzz_dir[PATH_MAX]; /* the private working directory */
@@ -101,6 +102,22 @@ static void rm_tree(const char *path, bool keep)
 	closedir(d);
 	if (!keep)
 		rmdir(path);
+}
+
+/* Nothing a session does may write outside the mail store (SPEC: "or
+ * writes outside DIR"): the working directory holds what it held. */
+static void fuzz_check_outside(void)
+{
+	DIR *d = opendir(".");
+	struct dirent *e;
+
+	fuzz_check(d != NULL);
+	while ((e = readdir(d)) != NULL)
+		fuzz_check(strcmp(e->d_name, ".") == 0 ||
+		           strcmp(e->d_name, "..") == 0 ||
+		           strcmp(e->d_name, "users.txt") == 0 ||
+		           strcmp(e->d_name, "maildir") == 0);
+	closedir(d);
 }
 
 /* Empty ./maildir of everything a session left there. */
@@ -248,6 +265,9 @@ static void fuzz_server_run(const struct fuzz_server *s, const uint8_t *data,
 
 	reset_getopt();
 	s->main((int)argc, argv);
+	fuzz_check_outside();
+	if (s->check_store)
+		s->check_store();
 
 	fuzz_clear_store();
 	s->fill_store();
