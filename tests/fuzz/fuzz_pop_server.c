@@ -6,9 +6,12 @@
  * session is run and for the "#! OPT..." first line.
  *
  * The sanitizers and the server's own checks are the oracle: no input
- * may crash it, read or write out of bounds, leak, or end the process.
+ * may crash it, read or write out of bounds, leak, or end the process;
+ * and check_store() below: no message goes without a QUIT.
  */
 #include "fuzz_server.h"
+
+#include <strings.h>
 
 int pop_server_main(int argc, char **argv);
 
@@ -52,9 +55,37 @@ static void fill_store(void)
 	              "Subject: test\n\nhello\n");
 }
 
+/* Files in a directory, "." and ".." aside. */
+static size_t count_files(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* RFC 1939 6: messages are removed only in the UPDATE state, after a
+ * QUIT; a session that never said QUIT (in any case) removed nothing. */
+static void check_store(void)
+{
+	for (size_t i = 0; i + 4 <= fuzz_session_len; i++)
+		if (strncasecmp((const char *)fuzz_session + i, "quit", 4) == 0)
+			return;
+	fuzz_check(count_files("maildir/gizem/new") +
+	           count_files("maildir/gizem/cur") == 4);
+	fuzz_check(count_files("maildir/test/new") +
+	           count_files("maildir/test/cur") == 1);
+}
+
 static struct fuzz_server server = {
 	"pop_server", pop_server_main, base_args, opts,
-	sizeof opts / sizeof opts[0], fill_store, NULL,
+	sizeof opts / sizeof opts[0], fill_store, check_store,
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

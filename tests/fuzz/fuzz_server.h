@@ -62,6 +62,8 @@ static char fuzz_dir[PATH_MAX]; /* the private working directory */
 static int fuzz_home = -1;      /* the directory libFuzzer runs in */
 static int fuzz_in = -1;        /* the session's stdin */
 static int fuzz_null = -1;
+static const uint8_t *fuzz_session; /* the session being run, for */
+static size_t fuzz_session_len;     /* check_store() */
 
 /* Write a small file (path relative to fuzz_dir's cwd). */
 static void fuzz_put_file(const char *path, const char *text)
@@ -264,6 +266,8 @@ static void fuzz_server_run(const struct fuzz_server *s, const uint8_t *data,
 	fuzz_check(chdir(fuzz_dir) == 0);
 
 	reset_getopt();
+	fuzz_session = data + head;
+	fuzz_session_len = size - head;
 	s->main((int)argc, argv);
 	fuzz_check_outside();
 	if (s->check_store)
