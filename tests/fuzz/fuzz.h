@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sanitizer/common_interface_defs.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -29,7 +31,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static inline void fuzz_fail(const char *file, int line, const char *what)
 {
-	fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
+	char msg[512];
+
+	snprintf(msg, sizeof msg, "%s:%d: check failed: %s", file, line, what);
+	fprintf(stderr, "%s\n", msg);
+	/* Also where sanitizer reports go, which -close_fd_mask=2 keeps. */
+	__sanitizer_report_error_summary(msg);
 	abort();
 }
 
