@@ -200,6 +200,16 @@ static bool option_works(const struct fuzz_server *s, struct fuzz_opt *o)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+static pid_t fuzz_owner; /* the process that made fuzz_dir */
+
+/* At the end of the run the private directory goes; a child trying an
+ * option may exit() through here, and must leave it alone. */
+static void fuzz_server_cleanup(void)
+{
+	if (fuzz_dir[0] != '\0' && getpid() == fuzz_owner)
+		rm_tree(fuzz_dir, false);
+}
+
 static void fuzz_server_init(struct fuzz_server *s)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -212,6 +222,8 @@ static void fuzz_server_init(struct fuzz_server *s)
 	snprintf(fuzz_dir, sizeof fuzz_dir, "%s/mailab-fuzz.XXXXXX",
 	         tmp ? tmp : "/tmp");
 	fuzz_check(mkdtemp(fuzz_dir) != NULL);
+	fuzz_owner = getpid();
+	atexit(fuzz_server_cleanup);
 	fuzz_home = open(".", O_RDONLY | O_DIRECTORY);
 	fuzz_null = open("/dev/null", O_RDWR);
 	fuzz_check(fuzz_home >= 0 && fuzz_null >= 0);
