@@ -73,5 +73,48 @@ install: all
 
 clean:
 	rm -f $(PROGS) $(LIB_OBJ) lib/libmailab.a $(UNIT) $(TOOLS) tests/shim/*.so
+	rm -rf tests/fuzz/build
 
-.PHONY: all test asan bench demo journey install clean
+.PHONY: all test asan bench demo journey install clean fuzz fuzz-smoke
+
+# Fuzzing (libFuzzer, so clang): `make fuzz` builds a harness per parser
+# that reads network or mail input into tests/fuzz/build/, apart from the
+# normal build; `make fuzz-smoke` runs each for FUZZ_TIME seconds on its
+# seed corpus (tests/fuzz/corpus/NAME/) and fails on any finding.
+# Longer runs: tests/fuzz/smoke.sh -t SECONDS [NAME...].
+FUZZ_CC     ?= clang
+FUZZ_TIME   ?= 20
+FUZZ_BUILD  := tests/fuzz/build
+FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
+               -Wpedantic -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN    := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
+FUZZ_LIBOBJ := $(patsubst lib/%.c,$(FUZZ_BUILD)/lib/%.o,$(LIB_SRC))
+FUZZ_HDR    := $(wildcard lib/*.h tests/fuzz/*.h)
+
+fuzz: $(FUZZ_BIN)
+
+fuzz-smoke: fuzz
+	@sh tests/fuzz/smoke.sh -t $(FUZZ_TIME)
+
+# The library and the servers get coverage instrumentation; a server's
+# main() is renamed so that its harness can call it (fuzz_server.h).
+$(FUZZ_BUILD)/lib/%.o: lib/%.c $(FUZZ_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/%_server.o: %_server.c $(FUZZ_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	    -Dmain=$*_server_main -c -o $@ $<
+
+$(FUZZ_BUILD)/libfuzz.a: $(FUZZ_LIBOBJ)
+	$(AR) rcs $@ $(FUZZ_LIBOBJ)
+
+$(FUZZ_BUILD)/fuzz_smtp_server: $(FUZZ_BUILD)/smtp_server.o
+$(FUZZ_BUILD)/fuzz_pop_server: $(FUZZ_BUILD)/pop_server.o
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libfuzz.a $(FUZZ_HDR)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(filter %_server.o,$^) $(FUZZ_BUILD)/libfuzz.a

@@ -382,13 +382,25 @@ static bool attr_char(unsigned char c)
 
 #define MSG_PARAM_PIECE 56 /* encoded octets per continuation line */
 
+/* Can name go in a quoted-string as it is?  Printable ASCII but '"'
+ * and '\\' (RFC 5322 3.2.4 qtext); a control byte never reaches a
+ * header raw. */
+static bool quotable(const char *name, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
 void msg_filename_param(struct msg_buf *b, const char *name)
 {
 	size_t n = strlen(name), piece = 0, used = 0;
 	char seg[32];
 
-	if (msg_is_ascii(name, n) && n <= MSG_PARAM_PIECE &&
-	    name[strcspn(name, "\"\\\x7f")] == '\0' && !strpbrk(name, "\t\r\n")) {
+	if (n <= MSG_PARAM_PIECE && quotable(name, n)) {
 		msg_buf_puts(b, ";\r\n filename=\"");
 		msg_buf_puts(b, name);
 		msg_buf_puts(b, "\"");

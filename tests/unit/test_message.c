@@ -171,6 +171,11 @@ static void test_attachment_bits(void)
 	CHECK("long UTF-8 name: continued, lines short",
 	      strstr(b.p, "filename*1*=") != NULL && lines_within(b.p, 78));
 	msg_buf_free(&b);
+	/* Found by tests/fuzz/fuzz_message: control bytes went in quoted. */
+	msg_filename_param(&b, "a\x01\x1b[2Jb.txt");
+	CHECK_STR("file name with control bytes: RFC 2231, encoded", b.p,
+	          ";\r\n filename*0*=utf-8''a%01%1B%5B2Jb.txt");
+	msg_buf_free(&b);
 	msg_boundary(bound, sizeof bound);
 	msg_boundary(other, sizeof other);
 	CHECK("boundaries differ, start with =_", strcmp(bound, other) != 0 &&
