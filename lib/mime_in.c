@@ -130,13 +130,21 @@ size_t mime_decode_words(const char *in, char *out, size_t cap)
 
 /* ---- header fields: Content-Type and friends (RFC 2045) ---- */
 
+/* Types, charsets and parameter names are RFC 2045 tokens: lower-cased,
+ * and any byte that cannot be in one (a control, a space, 8-bit) becomes
+ * '?', so a hostile header can never reach the terminal raw. */
 static void lower_copy(char *dst, const char *src, size_t n, size_t cap)
 {
 	size_t k = 0;
 
-	for (size_t i = 0; i < n && k + 1 < cap; i++)
-		dst[k++] = (char)((src[i] >= 'A' && src[i] <= 'Z') ? src[i] + 32
-		                                                   : src[i]);
+	for (size_t i = 0; i < n && k + 1 < cap; i++) {
+		unsigned char ch = (unsigned char)src[i];
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (unsigned char)(ch + 32);
+		else if (ch < 0x21 || ch > 0x7e)
+			ch = '?';
+		dst[k++] = (char)ch;
+	}
 	dst[k] = '\0';
 }
 

@@ -246,6 +246,22 @@ static void test_hostile(void)
 	check_show("an empty message", "", 0, "\n");
 }
 
+/* Found by fuzz_mime_in: a Content-Type or charset with control bytes
+ * reached the terminal raw in the attachment list and the charset
+ * note.  Tokens now show such bytes as '?'. */
+static void test_hostile_tokens(void)
+{
+	check_show("ESC in an attachment's type shown as ?",
+	           "Content-Type: multipart/mixed; boundary=x\n\n--x\n"
+	           "Content-Type: image/\033[31mpng; name=a.png\n\nabc\n--x--\n", 0,
+	           "\n(no text part)\n\nAttachments:\n"
+	           "  a.png (image/?[31mpng, 4 bytes)\n");
+	char *got = show("Content-Type: text/plain; charset=\"x\033]0;t\x9b\"\n\nhi\n", 0);
+	CHECK("ESC and C1 in a charset note shown as ?",
+	      got && !strchr(got, '\033') && !strchr(got, '\x9b'));
+	free(got);
+}
+
 int main(void)
 {
 	test_words();
@@ -254,5 +270,6 @@ int main(void)
 	test_c1();
 	test_reset();
 	test_hostile();
+	test_hostile_tokens();
 	return CHECK_DONE();
 }
