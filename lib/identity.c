@@ -234,9 +234,28 @@ enum addr_error addr_parse_path(const char *s, char *addr, const char **rest,
 	return ADDR_OK;
 }
 
+/* The '@' between local part and domain: the first one outside a
+ * quoted local part (a Dot-string has none; an address literal such as
+ * [IPv6:...] or a general literal may hold more after it).  NULL when
+ * there is none. */
+static const char *local_end(const char *addr)
+{
+	bool quoted = false;
+
+	for (const char *p = addr; *p; p++) {
+		if (quoted && *p == '\\' && p[1])
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && *p == '@')
+			return p;
+	}
+	return NULL;
+}
+
 int addr_split(const char *addr, char *local, char *domain)
 {
-	const char *at = strrchr(addr, '@');
+	const char *at = local_end(addr);
 	size_t llen = at ? (size_t)(at - addr) : strlen(addr), n = 0;
 
 	for (size_t i = 0; i < llen; i++) {

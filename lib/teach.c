@@ -34,6 +34,9 @@ void teach_server(struct teach *t, enum fault_proto p,
 
 	t->server = true;
 	t->fproto = p;
+	/* A fresh list each start: main() may run more than once in one
+	 * process (the fuzz harnesses call it per input). */
+	memset(&t->faults, 0, sizeof t->faults);
 	for (; commands->verb && n < TEACH_VERBS_MAX; commands++)
 		t->verbs[n++] = commands->verb;
 	t->verbs[n] = NULL;

@@ -52,6 +52,17 @@ for name in "$@"; do
 	smtp_client | pop3_client | mime_in | smtp_data)
 		set -- "$@" -max_len=16384 ;;
 	esac
+	# Every finding fixed so far stays fixed: its reproducer in
+	# crashes/NAME-* runs first, once, as a regression test.
+	for r in "$here"/crashes/"$name"-*; do
+		[ -f "$r" ] || continue
+		if "$bin" "$r" >"$log" 2>&1; then
+			echo "ok - fuzz_$name: reproducer $(basename "$r") passes"
+		else
+			echo "FAIL - fuzz_$name: reproducer $(basename "$r") fails again; log $log"
+			failed=$((failed + 1))
+		fi
+	done
 	"$bin" "$@" "$work" "$seeds" >"$log" 2>&1
 	rc=$?
 	# "Done 123456 runs" and the last status line: cov, ft, corpus.

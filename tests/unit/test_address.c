@@ -54,7 +54,13 @@ static void test_split(void)
 	CHECK_STR("local part keeps case", local, "Gizem");
 	CHECK_STR("domain lower-cased", domain, "example.com");
 	addr_split("\"a@b\"@c", local, domain);
-	CHECK_STR("quotes removed, last @ splits", local, "a@b");
+	CHECK_STR("quotes removed, the @ after them splits", local, "a@b");
+	/* Found by fuzz_address: a general address literal may hold an '@'
+	 * (RFC 5321 4.1.3 dcontent); the split is before the domain. */
+	CHECK("address literal with an @: split",
+	      addr_split("ali@[N::@]", local, domain) == 0);
+	CHECK_STR("... local part", local, "ali");
+	CHECK_STR("... domain", domain, "[n::@]");
 	addr_split("postmaster", local, domain);
 	CHECK_STR("no domain", domain, "");
 }
