@@ -87,6 +87,9 @@ static const char *state_name(unsigned st)
 	return "closed";
 }
 
+/* "1 message", "2 messages": the reply texts a student reads. */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 /* Count and size of the messages not marked deleted. */
 static void drop_totals(const struct pop *p, size_t *count,
                         unsigned long long *octets)
@@ -127,8 +130,8 @@ static void open_maildrop(struct pop *p, const char *box, const char *how)
 	str_copy(p->box_name, box, sizeof p->box_name);
 	session_set_state(s, ST_TRANS);
 	drop_totals(p, &count, &octets);
-	session_reply(s, "+OK %s has %zu messages (%llu octets)", box, count,
-	              octets);
+	session_reply(s, "+OK %s has %zu message%s (%llu octets)", box, count,
+	              PLURAL(count), octets);
 	log_event(s->peer, _("login as %s (%s): %zu messages, %llu octets"), box,
 	          how, count, octets);
 }
@@ -274,7 +277,8 @@ static void list_or_uidl(struct session *s, bool uidl)
 	if (uidl)
 		session_reply(s, "+OK unique-id listing follows");
 	else
-		session_reply(s, "+OK %zu messages (%llu octets)", count, octets);
+		session_reply(s, "+OK %zu message%s (%llu octets)", count,
+		              PLURAL(count), octets);
 	for (size_t k = 0; k < p->box.n; k++)
 		if (!p->box.msg[k].deleted) {
 			list_value(p, k, uidl, v);
@@ -387,8 +391,8 @@ static void cmd_rset(struct session *s, char *arg)
 	for (size_t i = 0; i < p->box.n; i++)
 		p->box.msg[i].deleted = 0;
 	drop_totals(p, &count, &octets);
-	session_reply(s, "+OK maildrop has %zu messages (%llu octets)", count,
-	              octets);
+	session_reply(s, "+OK maildrop has %zu message%s (%llu octets)", count,
+	              PLURAL(count), octets);
 }
 
 /* QUIT: in TRANSACTION, the UPDATE state removes what DELE marked. */
@@ -418,8 +422,8 @@ static void cmd_quit(struct session *s, char *arg)
 		                 "removed");
 		log_event(s->peer, _("update of %s: %s"), p->box_name, err);
 	} else {
-		session_reply(s, "+OK %s POP3 server signing off (%zu messages "
-		                 "left)", p->cfg->hostname, count);
+		session_reply(s, "+OK %s POP3 server signing off (%zu message%s "
+		                 "left)", p->cfg->hostname, count, PLURAL(count));
 	}
 	session_set_state(s, ST_DONE);
 }

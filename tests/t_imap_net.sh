@@ -131,7 +131,7 @@ S: z OK*
 EOF
 X
 printf '%s\n' 'S: +OK*' 'C: USER gizem' 'S: +OK*' 'C: PASS 1234' \
-	'S: +OK gizem has 1 messages*' 'C: QUIT' 'S: +OK*' >"$T/pop2.chat"
+	'S: +OK gizem has 1 message (*' 'C: QUIT' 'S: +OK*' >"$T/pop2.chat"
 check "... and in POP3's maildrop" "$CHAT" 127.0.0.1 "$POP_PORT" <"$T/pop2.chat"
 
 # SIGTERM stops the server; a session in IDLE says BYE first.

@@ -143,7 +143,7 @@ S= +OK message 1 deleted
 C: STAT
 S= +OK 1 $S2
 C: LIST
-S: +OK 1 messages*
+S: +OK 1 message (*
 S= 2 $S2
 S= .
 C: LIST 1

@@ -14,7 +14,7 @@ S: +OK mailab POP3 server ready <*>
 C: USER gizem
 S: +OK*
 C: PASS 1234
-S: +OK gizem has 1 messages*
+S: +OK gizem has 1 message (*
 C: STAT
 S= +OK 1 17
 C: QUIT

@@ -280,7 +280,7 @@ S: +OK*
 C: USER fifo
 S: +OK*
 C: PASS 1234
-S: +OK fifo has 1 messages*
+S: +OK fifo has 1 message (*
 C: RETR 1
 S: +OK 23 octets
 S= Subject: real
