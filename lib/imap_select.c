@@ -1,0 +1,125 @@
+/* imap_select: a selected mailbox's operations.  See imap_select.h. */
+#include "imap_select.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "imap_fetch.h"
+#include "util.h"
+
+size_t isel_recent(const struct imbox *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		n += (b->msg[i].flags & IF_RECENT) != 0;
+	return n;
+}
+
+/* S: * FLAGS (...)  * OK [PERMANENTFLAGS (...)]  * n EXISTS  * n RECENT
+ *    * OK [UNSEEN n]  * OK [UIDVALIDITY n]  * OK [UIDNEXT n] */
+void isel_select_data(struct imap_out *o, const struct imbox *b)
+{
+	size_t unseen = 0;
+
+	for (size_t i = b->n; i > 0; i--)
+		if (!(b->msg[i - 1].flags & IF_SEEN))
+			unseen = i;
+	iout_puts(o, "* FLAGS (" ISEL_FLAGS ")");
+	iout_end(o);
+	iout_printf(o, "* OK [PERMANENTFLAGS (%s)] Flags kept in the Maildir",
+	            b->readonly ? "" : ISEL_FLAGS);
+	iout_end(o);
+	iout_printf(o, "* %zu EXISTS", b->n);
+	iout_end(o);
+	iout_printf(o, "* %zu RECENT", isel_recent(b));
+	iout_end(o);
+	if (unseen) {
+		iout_printf(o, "* OK [UNSEEN %zu] First unseen", unseen);
+		iout_end(o);
+	}
+	iout_printf(o, "* OK [UIDVALIDITY %lu] UIDs valid", (unsigned long)b->uidvalidity);
+	iout_end(o);
+	iout_printf(o, "* OK [UIDNEXT %lu] Predicted next UID", (unsigned long)b->uidnext);
+	iout_end(o);
+}
+
+bool isel_status_items(struct imap_p *ip, const struct imbox_counts *c,
+                       char *line)
+{
+	static const char *const items[] = { "MESSAGES", "RECENT", "UIDNEXT",
+		                             "UIDVALIDITY", "UNSEEN" };
+	struct imap_str w;
+
+	line[0] = '\0';
+	do {
+		size_t k = ip_atom(ip, &w) ? 0 : 5;
+		while (k < 5 && !is_word(&w, items[k]))
+			k++;
+		if (k == 5)
+			return false;
+		unsigned long v = k == 0 ? c->messages : k == 1 ? c->recent
+		                : k == 2 ? c->uidnext : k == 3 ? c->uidvalidity
+		                : c->unseen;
+		size_t used = strlen(line);
+		snprintf(line + used, ISEL_STATUS_MAX - used, "%s%s %lu",
+		         used ? " " : "", items[k], v);
+	} while (ip_sp(ip));
+	return ip_char(ip, ')');
+}
+
+bool isel_in_range(const struct imbox *b, const struct imap_seq *set,
+                   bool uid)
+{
+	for (size_t i = 0; !uid && i < set->n; i++)
+		if (set->hi[i] != IMAP_STAR && set->hi[i] > b->n)
+			return false; /* "1:*" is fine even when empty */
+	return true;
+}
+
+size_t isel_each(const struct imbox *b, const struct imap_seq *set, bool uid,
+                 int (*fn)(void *ctx, size_t i), void *ctx, const bool *stop)
+{
+	uint32_t star = uid ? (b->n ? b->msg[b->n - 1].uid : 0) : (uint32_t)b->n;
+	size_t failed = 0;
+
+	for (size_t i = 0; i < b->n && !*stop; i++)
+		if (imap_seq_has(set, uid ? b->msg[i].uid : (uint32_t)i + 1, star))
+			failed += fn(ctx, i) < 0;
+	return failed;
+}
+
+enum isel_store_parse isel_store_parse(struct imap_p *ip, struct isel_store *r)
+{
+	struct imap_str w;
+	char item[32];
+
+	if (!ip_atom(ip, &w) || !imap_str_copy(&w, item, sizeof item) ||
+	    !ip_sp(ip) || !fetch_parse_flags(ip, &r->flags) || !ip_eol(ip))
+		return ISEL_STORE_SYNTAX;
+	const char *name = item + (item[0] == '+' || item[0] == '-');
+	r->how = item[0] == '+' ? 1 : item[0] == '-' ? -1 : 0;
+	r->silent = str_ncase_eq(name, "FLAGS.SILENT", 13);
+	if (!r->silent && !str_ncase_eq(name, "FLAGS", 6))
+		return ISEL_STORE_ITEM;
+	return ISEL_STORE_OK;
+}
+
+unsigned isel_store_apply(const struct isel_store *r, unsigned flags)
+{
+	unsigned f = flags & IF_STORABLE;
+
+	return r->how > 0 ? f | r->flags : r->how < 0 ? f & ~r->flags : r->flags;
+}
+
+void isel_send_flags(struct imap_out *o, uint32_t seq, const uint32_t *uid,
+                     unsigned flags)
+{
+	iout_printf(o, "* %lu FETCH (", (unsigned long)seq);
+	if (uid)
+		iout_printf(o, "UID %lu ", (unsigned long)*uid);
+	iout_puts(o, "FLAGS ");
+	fetch_send_flags(o, flags);
+	iout_puts(o, ")");
+	iout_end(o);
+}

@@ -1,0 +1,72 @@
+/*
+ * imap_select: what imap_server's handlers do to a selected mailbox,
+ * kept out of the protocol file so that it reads as states, table and
+ * handlers: SELECT's untagged data (RFC 3501 6.3.1), STATUS's items
+ * (6.3.10), a function run over the messages a sequence set names, by
+ * number or by UID (6.4.8, 9: seq-number), STORE's request (6.4.6) and
+ * the "* n FETCH (FLAGS ...)" line that reports a flag change (7.4.2).
+ *
+ * Leaves out: the replies (imap_server.c's, through lib/session).
+ */
+#ifndef MAILAB_IMAP_SELECT_H
+#define MAILAB_IMAP_SELECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "imap_mbox.h"
+#include "imap_out.h"
+#include "imap_parse.h"
+
+#define ISEL_STATUS_MAX 256 /* "MESSAGES n RECENT n ..." of STATUS */
+
+/* The system flags, as FLAGS and PERMANENTFLAGS list them. */
+#define ISEL_FLAGS "\\Answered \\Flagged \\Deleted \\Seen \\Draft"
+
+/* How many messages hold \Recent. */
+size_t isel_recent(const struct imbox *b);
+
+/* The untagged lines of a successful SELECT or EXAMINE. */
+void isel_select_data(struct imap_out *o, const struct imbox *b);
+
+/*
+ * STATUS's item list, after its "(": the items (MESSAGES RECENT
+ * UIDNEXT UIDVALIDITY UNSEEN) and ")" read from ip, their values from
+ * c written into line (ISEL_STATUS_MAX bytes).  false: an unknown item
+ * or no ")".
+ */
+bool isel_status_items(struct imap_p *ip, const struct imbox_counts *c,
+                       char *line);
+
+/* Message numbers past the end are a client error (RFC 3501 9:
+ * seq-number); UIDs that do not exist are just not there. */
+bool isel_in_range(const struct imbox *b, const struct imap_seq *set,
+                   bool uid);
+
+/* Call fn(ctx, i) for each message index i the set names (UIDs when
+ * uid); stop early when *stop turns true.  Returns how many calls
+ * failed (fn returned < 0). */
+size_t isel_each(const struct imbox *b, const struct imap_seq *set, bool uid,
+                 int (*fn)(void *ctx, size_t i), void *ctx, const bool *stop);
+
+/* STORE's request: which flags, and how (RFC 3501 6.4.6). */
+struct isel_store {
+	int how;        /* -1 remove, 0 replace, +1 add */
+	bool silent;    /* .SILENT: no FETCH lines back */
+	unsigned flags;
+};
+enum isel_store_parse { ISEL_STORE_OK, ISEL_STORE_SYNTAX, ISEL_STORE_ITEM };
+
+/* "[+-]FLAGS[.SILENT] (flags)" up to the end of the command. */
+enum isel_store_parse isel_store_parse(struct imap_p *ip,
+                                       struct isel_store *r);
+
+/* Message i's stored flags after r. */
+unsigned isel_store_apply(const struct isel_store *r, unsigned flags);
+
+/* "* seq FETCH ([UID uid ]FLAGS (...))": a flag change reported. */
+void isel_send_flags(struct imap_out *o, uint32_t seq, const uint32_t *uid,
+                     unsigned flags);
+
+#endif
