@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2086,SC2153 # $IMAP is a command line (tests/lib_imap.sh)
 # tests/t_teach_imap.sh: the teaching modes on imap_server (SPEC
 # "Teaching modes"): -e explains every verb of its command table and
 # every command and tagged reply of a whole session, in English and in
@@ -163,3 +164,18 @@ else fail "imap_server --help: the teaching modes and --fail, in English and Tur
 if LC_ALL=tr_TR.UTF-8 "$IMAPD" --bogus 2>&1 | grep -q "imap_server --help' yazın"; then
 	pass "imap_server: a bad option's message in the locale's language"
 else fail "imap_server: a bad option's message in the locale's language"; fi
+
+# --delay MS: each line on the wire waits; a literal's octets do not.
+# Four lines (greeting, a OK, * BYE, b OK) at 600 ms: 2.4 s, so at
+# least 2 s by the clock's whole seconds (without pacing: none).
+start=$(date +%s)
+printf 'a LOGIN gizem 1234\r\nb LOGOUT\r\n' |
+	$IMAP --delay 600 -v >"$T/delay.out" 2>"$T/delay.trace"
+took=$(($(date +%s) - start))
+if [ "$took" -ge 2 ] && grep -q '^a OK' "$T/delay.out" && grep -q '^S: b OK LOGOUT' "$T/delay.trace"; then
+	pass "imap_server --delay 600: four lines took ${took} s, the dialogue whole"
+else fail "imap_server --delay 600: four lines took ${took} s" "$(cat "$T/delay.out")"; fi
+$IMAP --step </dev/null >/dev/null 2>"$T/step.err"
+rc=$?
+if [ "$rc" -eq 64 ]; then pass "imap_server --step without a terminal: EX_USAGE"
+else fail "imap_server --step without a terminal: EX_USAGE" "exit $rc: $(cat "$T/step.err")"; fi
