@@ -1,6 +1,7 @@
 /* imap_select: a selected mailbox's operations.  See imap_select.h. */
 #include "imap_select.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,4 +123,65 @@ void isel_send_flags(struct imap_out *o, uint32_t seq, const uint32_t *uid,
 	fetch_send_flags(o, flags);
 	iout_puts(o, ")");
 	iout_end(o);
+}
+
+/* What isel_sync's callbacks need. */
+struct sync_ctx {
+	struct imap_out *o;
+	bool uid;
+};
+
+static void on_expunge(void *ctx, uint32_t seq)
+{
+	struct sync_ctx *x = ctx;
+
+	iout_printf(x->o, "* %lu EXPUNGE", (unsigned long)seq);
+	iout_end(x->o);
+}
+
+static void on_flags(void *ctx, uint32_t seq, uint32_t uid, unsigned flags)
+{
+	struct sync_ctx *x = ctx;
+
+	isel_send_flags(x->o, seq, x->uid ? &uid : NULL, flags);
+}
+
+int isel_sync(char *err, struct imap_out *o, struct imbox *b, bool uid)
+{
+	struct sync_ctx x = { o, uid };
+	const struct imbox_events ev = { &x, on_expunge, on_flags };
+	size_t added;
+
+	if (imbox_sync(err, b, &ev, &added) < 0)
+		return -1;
+	if (added > 0) {
+		iout_printf(o, "* %zu EXISTS", b->n);
+		iout_end(o);
+		iout_printf(o, "* %zu RECENT", isel_recent(b));
+		iout_end(o);
+	}
+	return 0;
+}
+
+enum conn_status isel_idle_wait(struct conn *c, struct imap_out *o,
+                                struct imbox *b, bool uid, int timeout_s,
+                                const char *peer)
+{
+	struct pollfd p = { .fd = c->rfd, .events = POLLIN };
+	char err[MAILDIR_ERR_LEN];
+	long long idle_ms = 0;
+
+	for (;;) {
+		if (conn_stop_requested())
+			return CONN_STOP;
+		if (iout_flush(o) < 0)
+			return CONN_ERROR;
+		if (c->rpos < c->rlen || poll(&p, 1, ISEL_IDLE_POLL_MS) > 0)
+			return CONN_LINE;
+		idle_ms += ISEL_IDLE_POLL_MS;
+		if (timeout_s > 0 && idle_ms / 1000 >= timeout_s)
+			return CONN_TIMEOUT;
+		if (b && isel_sync(err, o, b, uid) < 0)
+			log_event(peer, "%s", err);
+	}
 }

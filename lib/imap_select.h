@@ -69,4 +69,25 @@ unsigned isel_store_apply(const struct isel_store *r, unsigned flags);
 void isel_send_flags(struct imap_out *o, uint32_t seq, const uint32_t *uid,
                      unsigned flags);
 
+/*
+ * Look at the Maildir again and tell the client what changed (RFC 3501
+ * 7.3, 7.4): "* n EXPUNGE" for a message another session removed, a
+ * FETCH line (with its UID when uid) for flags another session set,
+ * "* n EXISTS" and "* n RECENT" when mail arrived.  0, or -1 with err.
+ */
+int isel_sync(char *err, struct imap_out *o, struct imbox *b, bool uid);
+
+/*
+ * RFC 2177 IDLE: wait for the client's next line, looking at the
+ * mailbox b (NULL: none selected) every ISEL_IDLE_POLL_MS with
+ * isel_sync (a portable poll, no inotify).  CONN_LINE when input came;
+ * CONN_STOP on a signal, CONN_TIMEOUT after timeout_s seconds of it
+ * (RFC 3501 5.4), CONN_ERROR when the peer is gone.  A failed look is
+ * logged for peer.
+ */
+#define ISEL_IDLE_POLL_MS 1000
+enum conn_status isel_idle_wait(struct conn *c, struct imap_out *o,
+                                struct imbox *b, bool uid, int timeout_s,
+                                const char *peer);
+
 #endif
