@@ -354,20 +354,6 @@ static void cmd_expunge(struct session *s, char *arg)
 		imap_reply(im, "OK", "EXPUNGE completed");
 }
 
-/* The messages a sequence set names: fn for each; how many failed. */
-static size_t each_msg(struct imap *im, const struct imap_seq *set,
-                       int (*fn)(void *, size_t))
-{
-	return isel_each(&im->box, set, im->uid, fn, im, &im->out.failed);
-}
-
-static int fetch_fn(void *ctx, size_t i)
-{
-	struct imap *im = ctx;
-
-	return fetch_one(&im->out, &im->box, i, im->fetch);
-}
-
 /* C: a1 FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)]) */
 static void cmd_fetch(struct session *s, char *arg)
 {
@@ -377,13 +363,12 @@ static void cmd_fetch(struct session *s, char *arg)
 	size_t gone;
 
 	(void)arg;
-	im->fetch = r;
 	if (!set || !r || !ip_seqset(&im->ip, set) || !ip_sp(&im->ip) ||
 	    !fetch_parse(&im->ip, r, im->uid))
 		imap_reply(im, "BAD", "syntax: FETCH sequence-set items");
 	else if (!isel_in_range(&im->box, set, im->uid))
 		imap_reply(im, "BAD", "no such message (the mailbox has %zu)", im->box.n);
-	else if ((gone = each_msg(im, set, fetch_fn)) > 0)
+	else if ((gone = isel_fetch(&im->out, &im->box, set, im->uid, r)) > 0)
 		imap_reply(im, "NO", "[EXPUNGEISSUED] %zu message(s) removed by another "
 		           "session (POP3 or IMAP); NOOP shows what is left", gone);
 	else
@@ -410,28 +395,17 @@ static void cmd_search(struct session *s, char *arg)
 	search_free(prog);
 }
 
-static int store_fn(void *ctx, size_t i)
-{
-	struct imap *im = ctx;
-
-	if (imbox_set_flags(&im->box, i, isel_store_apply(&im->store, im->box.msg[i].flags)) < 0)
-		return -1;
-	if (!im->store.silent)
-		isel_send_flags(&im->out, (uint32_t)i + 1, im->uid ? &im->box.msg[i].uid : NULL,
-		                im->box.msg[i].flags);
-	return 0;
-}
-
 /* C: a1 STORE 1:3 +FLAGS.SILENT (\Deleted) */
 static void cmd_store(struct session *s, char *arg)
 {
 	struct imap *im = s->app;
 	struct imap_seq *set = malloc(sizeof *set);
+	struct isel_store r;
 	enum isel_store_parse rc = ISEL_STORE_SYNTAX;
 
 	(void)arg;
 	if (set && ip_seqset(&im->ip, set) && ip_sp(&im->ip))
-		rc = isel_store_parse(&im->ip, &im->store);
+		rc = isel_store_parse(&im->ip, &r);
 	if (rc == ISEL_STORE_SYNTAX)
 		imap_reply(im, "BAD", "syntax: STORE sequence-set [+-]FLAGS[.SILENT] (flags)");
 	else if (rc == ISEL_STORE_ITEM)
@@ -440,23 +414,12 @@ static void cmd_store(struct session *s, char *arg)
 		imap_reply(im, "NO", "[READ-ONLY] mailbox opened with EXAMINE");
 	else if (!isel_in_range(&im->box, set, im->uid))
 		imap_reply(im, "BAD", "no such message (the mailbox has %zu)", im->box.n);
-	else if (each_msg(im, set, store_fn) > 0)
+	else if (isel_store(&im->out, &im->box, set, im->uid, &r) > 0)
 		imap_reply(im, "NO", "[EXPUNGEISSUED] some messages were removed by another "
 		           "session; NOOP shows what is left");
 	else
 		imap_reply(im, "OK", "STORE completed");
 	free(set);
-}
-
-static int copy_fn(void *ctx, size_t i)
-{
-	struct imap *im = ctx;
-	char err[MAILDIR_ERR_LEN];
-
-	if (imbox_copy(err, &im->box, i) == 0)
-		return 0;
-	log_event(im->s.peer, _("COPY: %s"), err);
-	return -1;
 }
 
 /* COPY to INBOX: the same mailbox, a new message with the same flags. */
@@ -475,7 +438,7 @@ static void cmd_copy(struct session *s, char *arg)
 		imap_reply(im, "NO", "[TRYCREATE] only INBOX exists here");
 	else if (!isel_in_range(&im->box, set, im->uid))
 		imap_reply(im, "BAD", "no such message (the mailbox has %zu)", im->box.n);
-	else if (each_msg(im, set, copy_fn) > 0)
+	else if (isel_copy(&im->box, set, im->uid, s->peer) > 0)
 		imap_reply(im, "NO", "some messages could not be copied");
 	else {
 		sync_box(im); /* the copies: * n EXISTS */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "imap_fetch.h"
+#include "i18n.h"
 #include "util.h"
 
 size_t isel_recent(const struct imbox *b)
@@ -78,18 +78,6 @@ bool isel_in_range(const struct imbox *b, const struct imap_seq *set,
 	return true;
 }
 
-size_t isel_each(const struct imbox *b, const struct imap_seq *set, bool uid,
-                 int (*fn)(void *ctx, size_t i), void *ctx, const bool *stop)
-{
-	uint32_t star = uid ? (b->n ? b->msg[b->n - 1].uid : 0) : (uint32_t)b->n;
-	size_t failed = 0;
-
-	for (size_t i = 0; i < b->n && !*stop; i++)
-		if (imap_seq_has(set, uid ? b->msg[i].uid : (uint32_t)i + 1, star))
-			failed += fn(ctx, i) < 0;
-	return failed;
-}
-
 enum isel_store_parse isel_store_parse(struct imap_p *ip, struct isel_store *r)
 {
 	struct imap_str w;
@@ -104,13 +92,6 @@ enum isel_store_parse isel_store_parse(struct imap_p *ip, struct isel_store *r)
 	if (!r->silent && !str_ncase_eq(name, "FLAGS", 6))
 		return ISEL_STORE_ITEM;
 	return ISEL_STORE_OK;
-}
-
-unsigned isel_store_apply(const struct isel_store *r, unsigned flags)
-{
-	unsigned f = flags & IF_STORABLE;
-
-	return r->how > 0 ? f | r->flags : r->how < 0 ? f & ~r->flags : r->flags;
 }
 
 void isel_send_flags(struct imap_out *o, uint32_t seq, const uint32_t *uid,
@@ -184,4 +165,81 @@ enum conn_status isel_idle_wait(struct conn *c, struct imap_out *o,
 		if (b && isel_sync(err, o, b, uid) < 0)
 			log_event(peer, "%s", err);
 	}
+}
+
+/* What a function run over a sequence set needs. */
+struct each {
+	struct imap_out *o;
+	struct imbox *b;
+	bool uid;
+	const void *req;
+	const char *peer;
+};
+
+/* fn for each message the set names; how many calls failed. */
+static size_t each(struct each *x, const struct imap_seq *set,
+                   int (*fn)(struct each *, size_t))
+{
+	const struct imbox *b = x->b;
+	uint32_t star = x->uid ? (b->n ? b->msg[b->n - 1].uid : 0) : (uint32_t)b->n;
+	size_t failed = 0;
+
+	for (size_t i = 0; i < b->n && !(x->o && x->o->failed); i++)
+		if (imap_seq_has(set, x->uid ? b->msg[i].uid : (uint32_t)i + 1, star))
+			failed += fn(x, i) < 0;
+	return failed;
+}
+
+static int fetch_fn(struct each *x, size_t i)
+{
+	return fetch_one(x->o, x->b, i, x->req);
+}
+
+size_t isel_fetch(struct imap_out *o, struct imbox *b, const struct imap_seq *set,
+                  bool uid, const struct fetch_req *r)
+{
+	struct each x = { o, b, uid, r, NULL };
+
+	return each(&x, set, fetch_fn);
+}
+
+/* STORE: FLAGS replaces, +FLAGS adds, -FLAGS removes (RFC 3501 6.4.6). */
+static int store_fn(struct each *x, size_t i)
+{
+	const struct isel_store *r = x->req;
+	unsigned f = x->b->msg[i].flags & IF_STORABLE;
+
+	f = r->how > 0 ? f | r->flags : r->how < 0 ? f & ~r->flags : r->flags;
+	if (imbox_set_flags(x->b, i, f) < 0)
+		return -1;
+	if (!r->silent)
+		isel_send_flags(x->o, (uint32_t)i + 1, x->uid ? &x->b->msg[i].uid : NULL,
+		                x->b->msg[i].flags);
+	return 0;
+}
+
+size_t isel_store(struct imap_out *o, struct imbox *b, const struct imap_seq *set,
+                  bool uid, const struct isel_store *r)
+{
+	struct each x = { o, b, uid, r, NULL };
+
+	return each(&x, set, store_fn);
+}
+
+static int copy_fn(struct each *x, size_t i)
+{
+	char err[MAILDIR_ERR_LEN];
+
+	if (imbox_copy(err, x->b, i) == 0)
+		return 0;
+	log_event(x->peer, _("COPY: %s"), err);
+	return -1;
+}
+
+size_t isel_copy(struct imbox *b, const struct imap_seq *set, bool uid,
+                 const char *peer)
+{
+	struct each x = { NULL, b, uid, NULL, peer };
+
+	return each(&x, set, copy_fn);
 }

@@ -2,9 +2,11 @@
  * imap_select: what imap_server's handlers do to a selected mailbox,
  * kept out of the protocol file so that it reads as states, table and
  * handlers: SELECT's untagged data (RFC 3501 6.3.1), STATUS's items
- * (6.3.10), a function run over the messages a sequence set names, by
- * number or by UID (6.4.8, 9: seq-number), STORE's request (6.4.6) and
- * the "* n FETCH (FLAGS ...)" line that reports a flag change (7.4.2).
+ * (6.3.10), FETCH, STORE and COPY run over the messages a sequence set
+ * names, by number or by UID (6.4.5-6.4.8, 9: seq-number), STORE's
+ * request (6.4.6), the "* n FETCH (FLAGS ...)" line that reports a flag
+ * change (7.4.2), the news a rescan finds (7.3, 7.4) and IDLE's wait
+ * (RFC 2177).
  *
  * Leaves out: the replies (imap_server.c's, through lib/session).
  */
@@ -15,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "imap_fetch.h"
 #include "imap_mbox.h"
 #include "imap_out.h"
 #include "imap_parse.h"
@@ -44,11 +47,20 @@ bool isel_status_items(struct imap_p *ip, const struct imbox_counts *c,
 bool isel_in_range(const struct imbox *b, const struct imap_seq *set,
                    bool uid);
 
-/* Call fn(ctx, i) for each message index i the set names (UIDs when
- * uid); stop early when *stop turns true.  Returns how many calls
- * failed (fn returned < 0). */
-size_t isel_each(const struct imbox *b, const struct imap_seq *set, bool uid,
-                 int (*fn)(void *ctx, size_t i), void *ctx, const bool *stop);
+/*
+ * Each message the set names (UIDs when uid), in order, until the peer
+ * is gone: FETCH's "* n FETCH (...)" (imap_fetch); STORE's new flags,
+ * with a FETCH line each unless .SILENT; COPY into the same mailbox
+ * (a failure logged for peer).  Each returns how many messages failed:
+ * removed by another session (POP3 or IMAP) meanwhile, or not copied.
+ */
+struct isel_store;
+size_t isel_fetch(struct imap_out *o, struct imbox *b, const struct imap_seq *set,
+                  bool uid, const struct fetch_req *r);
+size_t isel_store(struct imap_out *o, struct imbox *b, const struct imap_seq *set,
+                  bool uid, const struct isel_store *r);
+size_t isel_copy(struct imbox *b, const struct imap_seq *set, bool uid,
+                 const char *peer);
 
 /* STORE's request: which flags, and how (RFC 3501 6.4.6). */
 struct isel_store {
@@ -62,8 +74,6 @@ enum isel_store_parse { ISEL_STORE_OK, ISEL_STORE_SYNTAX, ISEL_STORE_ITEM };
 enum isel_store_parse isel_store_parse(struct imap_p *ip,
                                        struct isel_store *r);
 
-/* Message i's stored flags after r. */
-unsigned isel_store_apply(const struct isel_store *r, unsigned flags);
 
 /* "* seq FETCH ([UID uid ]FLAGS (...))": a flag change reported. */
 void isel_send_flags(struct imap_out *o, uint32_t seq, const uint32_t *uid,

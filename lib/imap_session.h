@@ -51,8 +51,6 @@ struct imap {
 	struct imbox box;       /* in the selected state */
 	struct imap_cmd cmd;
 	struct imap_p ip;       /* the arguments, after the verb */
-	const struct fetch_req *fetch; /* the FETCH running */
-	struct isel_store store;       /* the STORE running */
 };
 
 /* The tagged reply that ends a command: status "OK", "NO" or "BAD". */
