@@ -142,7 +142,7 @@ static int parse_target(struct fault *f, enum fault_proto proto, const char *spe
 	const char *at = memchr(spec, '@', n);
 	size_t vlen = at ? (size_t)(at - spec) : n;
 	char num[24];
-	char list[FAULT_ERR_LEN / 2] = "";
+	char list[FAULT_ERR_LEN - 64] = "";
 
 	if (vlen == 0 || vlen >= FAULT_VERB_MAX) {
 		snprintf(err, cap, _("--fail: '%s' is not VERB[@N]=REPLY"), shown);

@@ -41,7 +41,7 @@
 #define FAULT_NTH_MAX 1000000 /* @N: a session never gets that far */
 /* A reply line with its CRLF: RFC 5321 4.5.3.1.5 (512), RFC 2449 4 (512). */
 #define FAULT_REPLY_MAX 510
-#define FAULT_ERR_LEN 256
+#define FAULT_ERR_LEN 320 /* room for IMAP's 22 verbs in "unknown verb" */
 
 enum fault_proto { FAULT_SMTP, FAULT_POP3, FAULT_IMAP };
 

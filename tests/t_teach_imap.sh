@@ -154,6 +154,11 @@ for spec in 'FROB=NO' 'LOGIN=451 x' 'LOGIN=' 'FETCH@0=NO' 'LOGIN=-ERR x' 'LOGIN=
 	else fail "--fail '$spec': exit $want" "exit $rc: $(cat "$T/bad.err")"; fi
 done
 
+"$IMAPD" --stdio -d "$MD" -U "$T/users" --fail FROB=NO </dev/null 2>"$T/frob.err"
+if grep -q "unknown verb 'FROB' (this server knows: CAPABILITY .* COPY CONNECT)" "$T/frob.err"; then
+	pass "--fail with an unknown verb lists every verb of the table, whole"
+else fail "--fail with an unknown verb lists every verb of the table, whole" "$(cat "$T/frob.err")"; fi
+
 # --help names --fail and the teaching options, in both languages.
 if "$IMAPD" --help | grep -q -- '--fail VERB\[@N\]=REPLY' &&
 	"$IMAPD" --help | grep -q -- '--explain' &&
