@@ -17,7 +17,9 @@
  *   is_error    NO and BAD both count towards the ten.
  *
  * Untagged "* ..." lines (imap_untagged) and "+ " prompts are data,
- * never a command's final reply.
+ * never a command's final reply.  One line does not go through
+ * imap_out: the "* BYE" after ten errors, which lib/session sends with
+ * conn's line sender (the same connection, trace and pacing).
  */
 #ifndef MAILAB_IMAP_SESSION_H
 #define MAILAB_IMAP_SESSION_H

@@ -18,7 +18,7 @@
  * the line limit's reply.  Leaves out: the greeting and the goodbye
  * (each server's own text).
  *
- * IMAP (imap_server.c) fits through four optional hooks in its
+ * IMAP (lib/imap_session.c) fits through four optional hooks in its
  * session_proto: its commands carry literals and a tag, so it reads
  * them itself (read) and takes the tag and a "UID" prefix off before
  * the shared row check (run, then session_command_run); its final
