@@ -42,9 +42,28 @@ static const struct {
 #define POP3_USUAL_ERR "-ERR [SYS/TEMP] Temporary failure, try again later"
 #define POP3_USUAL_AUTH "-ERR [AUTH] Authentication failed"
 #define FAULT_SHOWN_MAX 60 /* of a spec quoted in a message */
+/* RFC 3501 7.1: NO is an operational error, BAD a protocol error, BYE
+ * the server closing; RFC 5530 response codes. */
+#define IMAP_USUAL_NO "NO [UNAVAILABLE] Temporary failure, try again later"
+#define IMAP_USUAL_AUTH "NO [AUTHENTICATIONFAILED] Authentication failed"
+#define IMAP_USUAL_BAD "BAD Command not accepted"
+#define IMAP_USUAL_BYE "BYE [UNAVAILABLE] Server not available, closing connection"
+
+/* The usual IMAP line for a bare NO, BAD or BYE, or NULL. */
+static const char *imap_usual(const char *verb, const char *code)
+{
+	if (strcmp(code, "NO") == 0)
+		return strcmp(verb, "LOGIN") == 0 || strcmp(verb, "AUTHENTICATE") == 0
+		       ? IMAP_USUAL_AUTH : IMAP_USUAL_NO;
+	if (strcmp(code, "BAD") == 0)
+		return IMAP_USUAL_BAD;
+	return strcmp(code, "BYE") == 0 ? IMAP_USUAL_BYE : NULL;
+}
 
 const char *fault_usual(enum fault_proto proto, const char *verb, const char *code)
 {
+	if (proto == FAULT_IMAP)
+		return imap_usual(verb, code);
 	if (proto == FAULT_POP3) {
 		if (strcmp(code, "-ERR") != 0)
 			return NULL;
@@ -85,6 +104,25 @@ static bool pop3_line(const char *r)
 	       (r[n] == '\0' || (r[n] == ' ' && r[n + 1])) && printable(r);
 }
 
+/* A whole IMAP status: OK, NO, BAD or BYE, then a space and text
+ * (RFC 3501 7.1: resp-text is never empty). */
+static bool imap_line(const char *r)
+{
+	static const char *const st[] = { "OK ", "NO ", "BAD ", "BYE " };
+
+	for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
+		if (strncmp(r, st[i], strlen(st[i])) == 0 && r[strlen(st[i])])
+			return printable(r);
+	return false;
+}
+
+/* A whole reply line in proto's form. */
+static bool whole_line(enum fault_proto proto, const char *r)
+{
+	return proto == FAULT_SMTP ? smtp_line(r)
+	     : proto == FAULT_POP3 ? pop3_line(r) : imap_line(r);
+}
+
 /* Is verb (upper case) one this server knows? */
 static bool known(enum fault_proto proto, const char *verb, const char *const *verbs)
 {
@@ -104,7 +142,7 @@ static int parse_target(struct fault *f, enum fault_proto proto, const char *spe
 	const char *at = memchr(spec, '@', n);
 	size_t vlen = at ? (size_t)(at - spec) : n;
 	char num[24];
-	char list[FAULT_ERR_LEN / 2] = "";
+	char list[FAULT_ERR_LEN - 64] = "";
 
 	if (vlen == 0 || vlen >= FAULT_VERB_MAX) {
 		snprintf(err, cap, _("--fail: '%s' is not VERB[@N]=REPLY"), shown);
@@ -161,18 +199,23 @@ static int parse_reply(struct fault *f, enum fault_proto proto, const char *spec
 		         spec, r, r);
 		return -1;
 	}
-	if (!usual && !(proto == FAULT_SMTP ? smtp_line(r) : pop3_line(r))) {
+	if (!usual && !whole_line(proto, r)) {
 		snprintf(err, cap, proto == FAULT_SMTP
 		         ? _("--fail: '%s': a reply is one line: a code from 200 to 599, then a "
 		             "space and printable ASCII text")
-		         : _("--fail: '%s': a reply is one line: +OK or -ERR, then a space and "
-		             "printable ASCII text"),
+		         : proto == FAULT_POP3
+		         ? _("--fail: '%s': a reply is one line: +OK or -ERR, then a space and "
+		             "printable ASCII text")
+		         : _("--fail: '%s': a reply is one line: OK, NO, BAD or BYE, then a "
+		             "space and printable ASCII text (or a bare NO, BAD or BYE)"),
 		         spec);
 		return -1;
 	}
 	snprintf(f->reply, sizeof f->reply, "%s", usual ? usual : r);
-	/* RFC 5321 3.8: a server that sends 421 closes the connection. */
-	f->hangup = proto == FAULT_SMTP && strncmp(f->reply, "421", 3) == 0;
+	/* RFC 5321 3.8: a server that sends 421 closes the connection;
+	 * RFC 3501 7.1.5: so does one that sends BYE. */
+	f->hangup = (proto == FAULT_SMTP && strncmp(f->reply, "421", 3) == 0) ||
+	            (proto == FAULT_IMAP && strncmp(f->reply, "BYE", 3) == 0);
 	return 0;
 }
 

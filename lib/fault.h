@@ -12,6 +12,11 @@
  * Besides the protocol verbs, SMTP knows CONNECT (the greeting) and
  * END (the reply after the message's final dot: a failed END stores
  * nothing); POP3 knows CONNECT.  A 421 reply also closes the session.
+ * IMAP (RFC 3501 7.1): REPLY is "OK text", "NO text", "BAD text" or
+ * "BYE text" (the server's tag is put before the first three; BYE is
+ * untagged and closes the session), or a bare NO, BAD or BYE with the
+ * usual text; IMAP knows CONNECT too (the greeting: "CONNECT=BYE"
+ * refuses the connection, RFC 3501 7.1.5).
  *
  * In a server:
  *     static struct fault_set faults;           (zeroed: no faults)
@@ -36,9 +41,9 @@
 #define FAULT_NTH_MAX 1000000 /* @N: a session never gets that far */
 /* A reply line with its CRLF: RFC 5321 4.5.3.1.5 (512), RFC 2449 4 (512). */
 #define FAULT_REPLY_MAX 510
-#define FAULT_ERR_LEN 256
+#define FAULT_ERR_LEN 320 /* room for IMAP's 22 verbs in "unknown verb" */
 
-enum fault_proto { FAULT_SMTP, FAULT_POP3 };
+enum fault_proto { FAULT_SMTP, FAULT_POP3, FAULT_IMAP };
 
 struct fault {
 	char verb[FAULT_VERB_MAX]; /* upper case */

@@ -242,6 +242,9 @@ const struct i18n_msg i18n_msgs[] = {
 	{ "try 'pop_server --help' for the options",
 	  "seçenekler için 'pop_server --help' yazın" },
 
+	{ "try 'imap_server --help' for the options",
+	  "seçenekler için 'imap_server --help' yazın" },
+
 	/* pop_server */
 	{ "login as %s: %s", "%s olarak oturum açma: %s" },
 	{ "login as %s (%s): %zu messages, %llu octets",
@@ -353,6 +356,10 @@ const struct i18n_msg i18n_msgs[] = {
 	  "printable ASCII text",
 	  "--fail: '%s': yanıt tek satırdır: +OK ya da -ERR, sonra bir boşluk "
 	  "ve yazdırılabilir ASCII metin" },
+	{ "--fail: '%s': a reply is one line: OK, NO, BAD or BYE, then a "
+	  "space and printable ASCII text (or a bare NO, BAD or BYE)",
+	  "--fail: '%s': yanıt tek satırdır: OK, NO, BAD ya da BYE, sonra bir "
+	  "boşluk ve yazdırılabilir ASCII metin (ya da yalın NO, BAD veya BYE)" },
 	{ "--fail: '%s': a reply line is at most %d octets",
 	  "--fail: '%s': bir yanıt satırı en çok %d bayttır" },
 	{ "--fail: at most %d faults", "--fail: en çok %d hata tanımı" },
@@ -362,6 +369,18 @@ const struct i18n_msg i18n_msgs[] = {
 	  "kasıtlı hata: %s #%lu: bağlantı yanıt verilmeden kapatıldı" },
 	{ "   (--fail: injected, not the server's own answer)\n",
 	  "   (--fail: bu yanıtı sunucu kendisi vermedi, kasıtlı olarak eklendi)\n" },
+
+	/* imap_server */
+	{ "login as %s (%s)", "%s olarak oturum açıldı (%s)" },
+	{ "CLOSE: some deleted messages not removed",
+	  "CLOSE: silinmek üzere işaretli bazı iletiler kaldırılamadı" },
+	{ "cannot lock %s/%s: %s", "%s/%s kilitlenemiyor: %s" },
+	{ "cannot write %s/%s/%s: %s", "%s/%s/%s yazılamıyor: %s" },
+	{ "message %zu: removed by another session",
+	  "%zu numaralı ileti: başka bir oturum tarafından kaldırılmış" },
+	{ "message %zu: out of memory", "%zu numaralı ileti: bellek yetmedi" },
+	{ "cannot read message %zu", "%zu numaralı ileti okunamıyor" },
+	{ "COPY: %s", "COPY: %s" },
 };
 
 const size_t i18n_nmsgs = sizeof i18n_msgs / sizeof i18n_msgs[0];

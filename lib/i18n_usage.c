@@ -360,6 +360,81 @@ const struct i18n_msg i18n_usage[] = {
 	    "                         eklenir) ya da close (yanıt vermeden bağlantıyı\n"
 	    "                         kapat); KOMUT CONNECT (selamlama) da olabilir;\n"
 	    "                         birden çok verilebilir\n" },
+	/* imap_server: --fail */
+	{
+	    "      --fail VERB[@N]=REPLY\n"
+	    "                         answer the Nth VERB of each session (every one\n"
+	    "                         without @N) with REPLY instead of carrying it out:\n"
+	    "                         NO, BAD or OK and a text (the tag is added), a\n"
+	    "                         bare NO or BAD (the usual text is added), BYE\n"
+	    "                         (closes) or close (hang up with no reply); VERB\n"
+	    "                         may also be CONNECT (the greeting); repeatable\n",
+	    "      --fail KOMUT[@N]=YANIT\n"
+	    "                         her oturumda N'inci KOMUT'u (@N yoksa hepsini)\n"
+	    "                         yerine getirmeden YANIT ile yanıtla: NO, BAD ya da\n"
+	    "                         OK ve bir metin (etiket eklenir), yalın NO ya da BAD\n"
+	    "                         (alışılmış metin eklenir), BYE (bağlantıyı kapatır)\n"
+	    "                         ya da close (yanıt vermeden bağlantıyı kapat); KOMUT\n"
+	    "                         CONNECT (selamlama) da olabilir; birden çok\n"
+	    "                         verilebilir\n" },
+	/* imap_server: usage, synopsis and options */
+	{
+	    "usage: imap_server [-p PORT] [-b ADDR]... [-d DIR] [-U FILE]\n"
+	    "                   [--timeout SECONDS] [--max-clients N] [--stdio] [-v]\n"
+	    "\n"
+	    "Serve the mail in DIR/<user>/{new,cur}/ (Maildir) over IMAP4rev1 as INBOX;\n"
+	    "mail stays on the server, flags and UIDs are kept in the Maildir.\n"
+	    "\n"
+	    "  -p, --port PORT        port to listen on (default 1143;\n"
+	    "                         the standard 143 needs root)\n"
+	    "  -b, --bind ADDR        address to listen on, repeatable\n"
+	    "                         (default 127.0.0.1 and ::1)\n"
+	    "  -d, --maildir DIR      mail store (default ./maildir)\n"
+	    "  -U, --users FILE       name:password lines (default ./users.txt)\n"
+	    "      --timeout SECONDS  autologout after this idle time (default 1800)\n"
+	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --stdio            one session on stdin/stdout (inetd style)\n"
+	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
+	    "  -h, --help             this text;  --version  the version\n",
+	    "kullanım: imap_server [-p PORT] [-b ADRES]... [-d DİZİN] [-U DOSYA]\n"
+	    "                      [--timeout SANİYE] [--max-clients N] [--stdio] [-v]\n"
+	    "\n"
+	    "DİZİN/<kullanıcı>/{new,cur}/ içindeki postayı (Maildir) IMAP4rev1 ile INBOX\n"
+	    "olarak sunar; posta sunucuda kalır, bayraklar ve UID'ler Maildir'de tutulur.\n"
+	    "\n"
+	    "  -p, --port PORT        dinlenecek port (varsayılan 1143;\n"
+	    "                         standart 143 için root gerekir)\n"
+	    "  -b, --bind ADRES       dinlenecek adres, birden çok verilebilir\n"
+	    "                         (varsayılan 127.0.0.1 ve ::1)\n"
+	    "  -d, --maildir DİZİN    posta deposu (varsayılan ./maildir)\n"
+	    "  -U, --users DOSYA      ad:parola satırları (varsayılan ./users.txt)\n"
+	    "      --timeout SANİYE   bu kadar boşta kalınca oturumu kapat (varsayılan 1800)\n"
+	    "      --max-clients N    aynı anda en çok oturum (varsayılan 100)\n"
+	    "      --stdio            stdin/stdout üzerinde tek oturum (inetd gibi)\n"
+	    "  -v, --verbose          diyaloğu (C:/S: satırları) stderr'e yaz\n"
+	    "  -h, --help             bu metin;  --version  sürüm\n" },
+	/* imap_server: usage, examples */
+	{
+	    "\n"
+	    "Example:\n"
+	    "  ./imap_server -v           then, in another terminal:\n"
+	    "  nc -C localhost 1143       and type a LOGIN gizem 1234, b SELECT INBOX,\n"
+	    "                             c FETCH 1 BODY[], d LOGOUT\n"
+	    "\n"
+	    "In Wireshark, capture on the loopback interface (lo / lo0) with the\n"
+	    "display filter:  tcp.port == 1143\n"
+	    "Port 1143 is not IMAP's usual 143, so use Analyze > Decode As... >\n"
+	    "TCP port 1143 > IMAP to see the commands decoded.\n",
+	    "\n"
+	    "Örnek:\n"
+	    "  ./imap_server -v           sonra başka bir terminalde:\n"
+	    "  nc -C localhost 1143       yazıp a LOGIN gizem 1234, b SELECT INBOX,\n"
+	    "                             c FETCH 1 BODY[], d LOGOUT girin\n"
+	    "\n"
+	    "Wireshark'ta loopback arayüzünü (lo / lo0) şu görüntüleme süzgeciyle\n"
+	    "yakalayın:  tcp.port == 1143\n"
+	    "1143, IMAP'in alışılmış portu 143 olmadığından komutları çözülmüş görmek\n"
+	    "için Analyze > Decode As... > TCP port 1143 > IMAP yolunu kullanın.\n" },
 };
 
 const size_t i18n_nusage = sizeof i18n_usage / sizeof i18n_usage[0];

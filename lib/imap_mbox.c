@@ -1,5 +1,6 @@
 /* imap_mbox: UIDs, flags and \Recent over a Maildir.  See imap_mbox.h. */
 #include "imap_mbox.h"
+#include "i18n.h"
 #include "imap_mbox_int.h"
 #include "util.h"
 
@@ -427,7 +428,7 @@ static int scan(char *err, struct imbox *f)
 	int lock = lock_box(f), rc = -1;
 
 	if (lock < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot lock %s/%s: %s", f->root,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot lock %s/%s: %s"), f->root,
 		         f->box, strerror(errno));
 		return -1;
 	}
@@ -435,7 +436,7 @@ static int scan(char *err, struct imbox *f)
 	f->seen_cur = dir_mtime(f, "cur");
 	f->scanned_at = (long long)time(NULL);
 	if (uidlist_read(f, &u) < 0 || scan_dir(f, "new") < 0 || scan_dir(f, "cur") < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot read %s/%s: %s", f->root,
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot read %s/%s: %s"), f->root,
 		         f->box, strerror(errno));
 		goto out;
 	}
@@ -456,7 +457,7 @@ static int scan(char *err, struct imbox *f)
 	f->uidvalidity = u.validity;
 	f->uidnext = u.next;
 	if (changed && uidlist_write(f, &u) < 0 && !f->readonly) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot write %s/%s/%s: %s",
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot write %s/%s/%s: %s"),
 		         f->root, f->box, IMBOX_UIDLIST, strerror(errno));
 		goto out;
 	}

@@ -4,6 +4,7 @@
  * finding it again when someone else (pop_server, another IMAP
  * session) renamed it meanwhile.  See imap_mbox.h.
  */
+#include "i18n.h"
 #include "imap_mbox.h"
 #include "imap_mbox_int.h"
 
@@ -151,8 +152,8 @@ int imbox_copy(char *err, struct imbox *b, size_t i)
 	ssize_t n;
 
 	if (fd < 0 || d == NULL) {
-		snprintf(err, MAILDIR_ERR_LEN, "message %zu: %s", i + 1,
-		         fd < 0 ? "removed by another session" : "out of memory");
+		snprintf(err, MAILDIR_ERR_LEN, fd < 0 ? _("message %zu: removed by "
+		         "another session") : _("message %zu: out of memory"), i + 1);
 		goto out;
 	}
 	if (maildir_begin(err, d, b->root, b->box) < 0)
@@ -160,7 +161,7 @@ int imbox_copy(char *err, struct imbox *b, size_t i)
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		maildir_write(d, buf, (size_t)n);
 	if (n < 0) {
-		snprintf(err, MAILDIR_ERR_LEN, "cannot read message %zu", i + 1);
+		snprintf(err, MAILDIR_ERR_LEN, _("cannot read message %zu"), i + 1);
 		maildir_abort(d);
 		goto out;
 	}

@@ -1,5 +1,6 @@
 /* imap_out: the response writer and its trace.  See imap_out.h. */
 #include "imap_out.h"
+#include "teach.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,7 +10,50 @@ void iout_init(struct imap_out *o, struct conn *c)
 {
 	o->conn = c;
 	o->tlen = 0;
+	o->held = 0;
+	o->lit_left = 0;
 	o->failed = false;
+}
+
+/* Send the held octets of the current line. */
+static void send_held(struct imap_out *o)
+{
+	if (o->held && conn_write(o->conn, o->tline + o->tlen - o->held, o->held) < 0)
+		o->failed = true;
+	o->held = 0;
+}
+
+/* --step/--delay: hold the line until its LF, then wait and send it. */
+static void paced_put(struct imap_out *o, const char *s, size_t n)
+{
+	struct conn *c = o->conn;
+
+	while (n > 0 && !o->failed) {
+		const char *lf = memchr(s, '\n', n);
+		size_t k = lf ? (size_t)(lf - s) + 1 : n;
+		if (k > sizeof o->tline - o->tlen) { /* too long to hold: unpaced */
+			send_held(o);
+			if (conn_write(c, s, k) < 0)
+				o->failed = true;
+		} else {
+			memcpy(o->tline + o->tlen, s, k);
+			o->tlen += k;
+			o->held += k;
+		}
+		if (lf && !o->failed) {
+			size_t len = o->tlen - 1 - (o->tlen > 1 && o->tline[o->tlen - 2] == '\r');
+			if (conn_flush(c) < 0)
+				o->failed = true;
+			teach_before_send(c->teach, c->out_tag, o->tline, len);
+			send_held(o);
+			conn_trace(c, c->out_tag, o->tline, o->tlen);
+			if (conn_flush(c) < 0)
+				o->failed = true;
+			o->tlen = 0;
+		}
+		s += k;
+		n -= k;
+	}
 }
 
 void iout_put(struct imap_out *o, const void *p, size_t n)
@@ -18,6 +62,17 @@ void iout_put(struct imap_out *o, const void *p, size_t n)
 
 	if (o->failed || n == 0)
 		return;
+	if (o->lit_left == 0 && o->conn->teach && teach_paced(o->conn->teach)) {
+		paced_put(o, s, n);
+		return;
+	}
+	if (o->lit_left > 0 && n > o->lit_left) { /* the literal ends inside */
+		size_t k = (size_t)o->lit_left;
+		iout_put(o, s, k);
+		iout_put(o, s + k, n - k);
+		return;
+	}
+	o->lit_left -= o->lit_left ? n : 0;
 	if (conn_write(o->conn, p, n) < 0) {
 		o->failed = true;
 		return;
@@ -65,6 +120,7 @@ void iout_end(struct imap_out *o)
 void iout_literal(struct imap_out *o, unsigned long long n)
 {
 	iout_printf(o, "{%llu}\r\n", n);
+	o->lit_left = n;
 }
 
 /* RFC 3501 9: a quoted string holds 7-bit TEXT-CHARs but CR and LF. */

@@ -6,6 +6,11 @@
  *
  * Also the one way a string is sent (RFC 3501 4.3): quoted when it
  * can be, a literal when it holds CR, LF, NUL, 8-bit or is long.
+ *
+ * --step and --delay (lib/teach) pace each line on the wire outside
+ * literals, as conn_send_line does for the other servers: the line is
+ * held until its LF, shown or waited on, then sent.  A literal's octets
+ * (a message body) go out unpaced, as pop_server's RETR does.
  */
 #ifndef MAILAB_IMAP_OUT_H
 #define MAILAB_IMAP_OUT_H
@@ -21,6 +26,8 @@ struct imap_out {
 	struct conn *conn;
 	size_t tlen;           /* the current line so far, for the trace */
 	char tline[CONN_BUF];
+	size_t held;           /* paced: the last octets of tline, not yet sent */
+	unsigned long long lit_left; /* octets of a literal still to come */
 	bool failed;           /* a write failed: the peer is gone */
 };
 

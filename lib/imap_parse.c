@@ -443,3 +443,18 @@ bool imap_seq_has(const struct imap_seq *set, uint32_t x, uint32_t star)
 	}
 	return false;
 }
+
+bool ip_id_params(struct imap_p *ip)
+{
+	struct imap_str k, v;
+	bool ok = ip_nil(ip);
+
+	if (!ok && ip_char(ip, '(')) {
+		do
+			ok = ip_string(ip, &k) && ip_sp(ip) &&
+			     (ip_nil(ip) || ip_string(ip, &v));
+		while (ok && ip_sp(ip));
+		ok = ok && ip_char(ip, ')');
+	}
+	return ok && ip_eol(ip);
+}

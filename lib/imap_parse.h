@@ -91,6 +91,10 @@ bool imap_str_copy(const struct imap_str *s, char *out, size_t cap);
 bool ip_list_mailbox(struct imap_p *ip, char *out, size_t cap);
 bool imap_list_match(const char *pattern, const char *name);
 
+/* RFC 2971 3.1: ID's argument, NIL or ("field" "value" ...), up to
+ * the end of the command; false: a syntax error. */
+bool ip_id_params(struct imap_p *ip);
+
 /* RFC 3501 9: sequence-set, "*" kept as IMAP_STAR until used. */
 struct imap_seq {
 	size_t n;

@@ -42,11 +42,18 @@ void session_reply(struct session *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	conn_printf(&s->conn, "%s", text);
+	if (s->proto->send_reply)
+		s->proto->send_reply(s, text);
+	else
+		conn_printf(&s->conn, "%s", text);
 	if (text[0] == '3')
 		return; /* RFC 5321 4.2.1: 3yz asks for more; not the reply */
 	s->replies++;
-	s->errors = text[0] == s->proto->error_mark ? s->errors + 1 : 0;
+	if (s->proto->is_error ? s->proto->is_error(text)
+	                       : text[0] == s->proto->error_mark)
+		s->errors++;
+	else
+		s->errors = 0;
 }
 
 void session_send(struct session *s, const char *fmt, ...)
@@ -165,10 +172,18 @@ static void run_command(struct session *s, size_t len)
 	if (*arg == ' ')
 		*arg++ = '\0';
 	c = session_lookup(p->commands, s->line, vlen);
+	session_command_run(s, c, s->line, arg, spaced);
+}
+
+void session_command_run(struct session *s, const struct session_command *c,
+                         const char *verb, char *arg, bool spaced)
+{
+	const struct session_proto *p = s->proto;
+
 	if (c->verb != NULL && session_fault(s, c->verb))
 		return; /* --fail: answered instead of carried out */
 	if (c->verb == NULL)
-		p->unknown(s, s->line);
+		p->unknown(s, verb);
 	else if (!(c->states & s->state))
 		p->bad_state(s, c);
 	else if (split_args(s, arg, spaced, c) < 0)
@@ -180,7 +195,10 @@ static void run_command(struct session *s, size_t len)
 void session_dispatch(struct session *s, size_t len)
 {
 	s->replies = 0;
-	run_command(s, len);
+	if (s->proto->run)
+		s->proto->run(s, len);
+	else
+		run_command(s, len);
 #ifndef NDEBUG
 	/* The invariant of the whole design: one reply per command. */
 	if (s->replies != 1 && s->end == CONN_LINE && !s->hung_up) {
@@ -198,11 +216,13 @@ void session_run(struct session *s)
 	size_t len;
 
 	while (s->state != p->done) {
-		st = conn_read_command(&s->conn, s->line, p->line_max, &len,
-		                       &s->ending);
-		if (st == CONN_TOOLONG)
-			session_reply(s, "%s", p->too_long);
-		else if (st == CONN_LINE)
+		st = p->read ? p->read(s, &len)
+		             : conn_read_command(&s->conn, s->line, p->line_max,
+		                                 &len, &s->ending);
+		if (st == CONN_TOOLONG) {
+			if (p->too_long) /* else the read hook has replied */
+				session_reply(s, "%s", p->too_long);
+		} else if (st == CONN_LINE)
 			session_dispatch(s, len);
 		else
 			session_lost(s, st);

@@ -17,6 +17,15 @@
  * Covers: the ten-errors rule of both servers (SMTP 421, POP3 -ERR);
  * the line limit's reply.  Leaves out: the greeting and the goodbye
  * (each server's own text).
+ *
+ * IMAP (lib/imap_session.c) fits through four optional hooks in its
+ * session_proto: its commands carry literals and a tag, so it reads
+ * them itself (read) and takes the tag and a "UID" prefix off before
+ * the shared row check (run, then session_command_run); its final
+ * reply is "tag OK|NO|BAD text" through lib/imap_out (send_reply), and
+ * both NO and BAD count towards the ten (is_error).  Its untagged
+ * "* ..." lines and "+ " prompts go out through imap_out and are never
+ * a command's final reply.
  */
 #ifndef MAILAB_SESSION_H
 #define MAILAB_SESSION_H
@@ -59,6 +68,16 @@ struct session_proto {
 	void (*unknown)(struct session *s, const char *verb);
 	void (*bad_state)(struct session *s, const struct session_command *c);
 	void (*bad_args)(struct session *s, const struct session_command *c);
+	/* Optional (NULL for SMTP and POP3; IMAP's are above): */
+	/* send a final reply's text (else conn_printf) */
+	void (*send_reply)(struct session *s, const char *text);
+	/* is a final reply a client error (else its first octet is error_mark) */
+	bool (*is_error)(const char *text);
+	/* read one command (else conn's line reader into line); CONN_TOOLONG
+	 * with too_long NULL means the hook has replied itself */
+	enum conn_status (*read)(struct session *s, size_t *len);
+	/* find and run the command read (else the verb is the first word) */
+	void (*run)(struct session *s, size_t len);
 };
 
 struct session {
@@ -125,6 +144,12 @@ void session_lost(struct session *s, enum conn_status st);
 /* The row for verb (vlen octets, any case), or the table's NULL row. */
 const struct session_command *session_lookup(const struct session_command *t,
                                              const char *verb, size_t vlen);
+
+/* The shared checks for a looked-up row c (the NULL row: unknown
+ * verb): --fail, state, arguments (arg, after the verb; spaced: a
+ * space followed the verb), then the handler. */
+void session_command_run(struct session *s, const struct session_command *c,
+                         const char *verb, char *arg, bool spaced);
 
 /* Run the command in s->line (len octets): exactly one reply. */
 void session_dispatch(struct session *s, size_t len);

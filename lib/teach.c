@@ -118,6 +118,14 @@ void teach_usage(FILE *f, enum teach_usage which)
 		        "                         a whole reply line, a bare -ERR (the usual text is\n"
 		        "                         added) or close (hang up with no reply); VERB may\n"
 		        "                         also be CONNECT (the greeting); repeatable\n"), f);
+	else if (which == TEACH_USAGE_IMAP)
+		fputs(_("      --fail VERB[@N]=REPLY\n"
+		        "                         answer the Nth VERB of each session (every one\n"
+		        "                         without @N) with REPLY instead of carrying it out:\n"
+		        "                         NO, BAD or OK and a text (the tag is added), a\n"
+		        "                         bare NO or BAD (the usual text is added), BYE\n"
+		        "                         (closes) or close (hang up with no reply); VERB\n"
+		        "                         may also be CONNECT (the greeting); repeatable\n"), f);
 }
 
 void teach_reset(struct teach *t)

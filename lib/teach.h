@@ -75,7 +75,8 @@ void teach_start(struct teach *t, enum explain_proto proto, bool *verbose);
 void teach_serve(const struct teach *t, struct server_config *srv);
 
 /* --help: the teaching options' lines (fail: a server's --fail text). */
-enum teach_usage { TEACH_USAGE_CLIENT, TEACH_USAGE_SMTP, TEACH_USAGE_POP3 };
+enum teach_usage { TEACH_USAGE_CLIENT, TEACH_USAGE_SMTP, TEACH_USAGE_POP3,
+	           TEACH_USAGE_IMAP };
 void teach_usage(FILE *f, enum teach_usage which);
 
 /* conn's hooks (lib/conn.c): a line is about to be traced, and was

@@ -2,13 +2,13 @@
 # scripts/capture.sh: record the lab's traffic on the loopback interface
 # into a pcap file with tshark (or tcpdump when tshark is missing), then
 # print the packet list the way the Wireshark slides show it: the TCP
-# three-way handshake, each SMTP and POP3 line as C:/S: with its direction
-# and length, and the clear-text moments called out (MAIL FROM, the
-# message text, USER, PASS, AUTH's base64 decoded).
+# three-way handshake, each SMTP, POP3 and IMAP line as C:/S: with its
+# direction and length, and the clear-text moments called out (MAIL FROM,
+# the message text, USER, PASS, IMAP's LOGIN, AUTH's base64 decoded).
 #
-# Capture filter: the two lab ports only.  The ports are not SMTP's 25 and
-# POP3's 110, so reading back uses "Decode As" (-d tcp.port==1025,smtp
-# -d tcp.port==1110,pop).  Capturing needs root or the wireshark group;
+# Capture filter: the lab ports only.  The ports are not SMTP's 25,
+# POP3's 110 and IMAP's 143, so reading back uses "Decode As" (-d
+# tcp.port==1025,smtp -d tcp.port==1110,pop -d tcp.port==1143,imap).  Capturing needs root or the wireshark group;
 # under sudo the file is given to the user who ran sudo.  --demo runs on
 # the lab's ports when they are free, else on free ones (the lab may be
 # running); a port given with --smtp-port/--pop-port is used or refused.
@@ -20,17 +20,19 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 usage() {
 	cat <<EOF
 usage: scripts/capture.sh [-o FILE] [-i IFACE] [--smtp-port N] [--pop-port N]
-                          [--demo | -- COMMAND [ARG]...]
-       scripts/capture.sh -r FILE [--smtp-port N] [--pop-port N]
+                          [--imap-port N] [--demo | -- COMMAND [ARG]...]
+       scripts/capture.sh -r FILE [--smtp-port N] [--pop-port N] [--imap-port N]
 
-Capture the lab's SMTP and POP3 traffic on loopback into FILE, then print
-the packet list: handshake, C:/S: lines, clear-text moments.
+Capture the lab's SMTP, POP3 and IMAP traffic on loopback into FILE, then
+print the packet list: handshake, C:/S: lines, clear-text moments.
 
   -o, --output FILE   the pcap file to write (default lab.pcap)
   -i, --interface IF  interface (default lo; lo0 on macOS)
       --smtp-port N   SMTP port to capture and decode (default 1025);
                       repeatable, e.g. for two servers relaying
       --pop-port N    POP3 port to capture and decode (default 1110);
+                      repeatable
+      --imap-port N   IMAP port to capture and decode (default 1143);
                       repeatable
       --demo          capture one run of scripts/demo.sh: on these ports
                       if given, else on 1025/1110 if free, else free ports
@@ -50,17 +52,18 @@ Examples:
   scripts/capture.sh                        record the lab until Ctrl-C
 
 Open the file in Wireshark:  wireshark lab.pcap   (or File > Open).  The
-ports are not the usual 25 and 110, so first: Analyze > Decode As... >
-TCP port 1025 as SMTP, TCP port 1110 as POP (or, in one line:
-wireshark -r lab.pcap -d tcp.port==1025,smtp -d tcp.port==1110,pop; add
--o smtp.decryption:TRUE to see AUTH's user and password decoded, the
-preference Protocols > SMTP > Decode Base64 encoded AUTH parameters).
-Then type a display filter:
+ports are not the usual 25, 110 and 143, so first: Analyze > Decode As...
+> TCP port 1025 as SMTP, 1110 as POP, 1143 as IMAP (or, in one line:
+wireshark -r lab.pcap -d tcp.port==1025,smtp -d tcp.port==1110,pop
+-d tcp.port==1143,imap; add -o smtp.decryption:TRUE to see AUTH's user
+and password decoded, the preference Protocols > SMTP > Decode Base64
+encoded AUTH parameters).  Then type a display filter:
   smtp                only the SMTP lines     pop   only the POP3 lines
+  imap                only the IMAP lines
   tcp.port == 1025    all of port 1025's packets, handshake included
   tcp.stream eq N     one connection (right click > Follow > TCP Stream)
 The same list in a terminal:
-  tshark -r lab.pcap -d tcp.port==1025,smtp -d tcp.port==1110,pop
+  tshark -r lab.pcap -d tcp.port==1025,smtp -d tcp.port==1110,pop -d tcp.port==1143,imap
 In the list, Length is the whole frame (Wireshark's Length column) and
 Len the TCP payload, the protocol bytes (Wireshark's Len=).
 EOF
@@ -70,6 +73,7 @@ OUT=lab.pcap
 IFACE=
 SMTP_PORTS=
 POP_PORTS=
+IMAP_PORTS=
 MODE='wait'
 READ=
 FORCE_TCPDUMP=false
@@ -116,6 +120,7 @@ while [ $# -gt 0 ]; do
 	-i|--interface) need_arg $#; IFACE=$2; shift ;;
 	--smtp-port) need_arg $#; SMTP_PORTS="$SMTP_PORTS $2"; SMTP_GIVEN=true; shift ;;
 	--pop-port) need_arg $#; POP_PORTS="$POP_PORTS $2"; POP_GIVEN=true; shift ;;
+	--imap-port) need_arg $#; IMAP_PORTS="$IMAP_PORTS $2"; shift ;;
 	-r|--read) need_arg $#; READ=$2; shift ;;
 	--demo) MODE=demo ;;
 	--tcpdump) FORCE_TCPDUMP=true ;;
@@ -129,7 +134,9 @@ SMTP_PORTS=${SMTP_PORTS# }
 POP_PORTS=${POP_PORTS# }
 SMTP_PORTS=${SMTP_PORTS:-1025}
 POP_PORTS=${POP_PORTS:-1110}
-for p in $SMTP_PORTS $POP_PORTS; do
+IMAP_PORTS=${IMAP_PORTS# }
+IMAP_PORTS=${IMAP_PORTS:-1143}
+for p in $SMTP_PORTS $POP_PORTS $IMAP_PORTS; do
 	case $p in
 	''|*[!0-9]*) err "not a port number: $p"; exit $EX_USAGE ;;
 	esac
@@ -137,9 +144,10 @@ done
 [ "$MODE" = demo ] && [ -z "$READ" ] && demo_ports
 DECODE=''
 FILTER=''
-for p in $SMTP_PORTS $POP_PORTS; do FILTER="$FILTER${FILTER:+ or }tcp port $p"; done
+for p in $SMTP_PORTS $POP_PORTS $IMAP_PORTS; do FILTER="$FILTER${FILTER:+ or }tcp port $p"; done
 for p in $SMTP_PORTS; do DECODE="$DECODE -d tcp.port==$p,smtp"; done
 for p in $POP_PORTS; do DECODE="$DECODE -d tcp.port==$p,pop"; done
+for p in $IMAP_PORTS; do DECODE="$DECODE -d tcp.port==$p,imap"; done
 [ "$MODE" = command ] && [ $# -eq 0 ] && { err "-- needs a command"; exit $EX_USAGE; }
 if [ -z "$IFACE" ]; then
 	if [ "$(uname)" = Darwin ]; then IFACE=lo0; else IFACE=lo; fi
@@ -267,8 +275,9 @@ packet_list() {
 		tcpdump -nn -A -r "$1" 2>/dev/null
 		return
 	fi
-	echo "Packet list of $1 (SMTP on port $SMTP_PORTS, POP3 on port $POP_PORTS):"
-	packet_fields "$1" | LC_ALL=C awk -v smtp="$SMTP_PORTS" -v pop="$POP_PORTS" "$(list_awk)"
+	echo "Packet list of $1 (SMTP on port $SMTP_PORTS, POP3 on port $POP_PORTS, IMAP on port $IMAP_PORTS):"
+	packet_fields "$1" | LC_ALL=C awk -v smtp="$SMTP_PORTS" -v pop="$POP_PORTS" \
+		-v imap="$IMAP_PORTS" "$(list_awk)"
 }
 
 # list_awk: the awk program behind packet_list.  Per packet: the number,
@@ -284,6 +293,7 @@ BEGIN {
 	for (i = 1; i < 256; i++) chr[i] = sprintf("%c", i)
 	n = split(smtp, p, " "); for (i = 1; i <= n; i++) kind[p[i]] = "SMTP"
 	n = split(pop, p, " "); for (i = 1; i <= n; i++) kind[p[i]] = "POP3"
+	n = split(imap, p, " "); for (i = 1; i <= n; i++) kind[p[i]] = "IMAP"
 	printf "%5s  %-6s %-26s %-8s %6s %5s\n", "No.", "stream", "direction", "flags", "Length", "Len"
 }
 function hexval(h,   i, v) {
@@ -407,10 +417,59 @@ function note_pop_server(st, l,   cmd, verb) {
 	if (verb == "PASS" || verb == "APOP") return "logged in: TRANSACTION state"
 	return ""
 }
+# note_imap_*: the same for IMAP (RFC 3501): a tag, then the command
+function note_imap_client(st, l,   u, verb) {
+	if (authcont[st]) {
+		authcont[st] = 0
+		heard("IMAP AUTHENTICATE \"" b64(l) "\"")
+		return "<== base64, not encryption: \"" b64(l) "\""
+	}
+	u = upper(l); sub(/^[^ ]* /, "", u); verb = u; sub(/ .*/, "", verb)
+	if (verb == "UID") { sub(/^UID /, "", u); verb = u; sub(/ .*/, "", verb) }
+	imapauth[st] = verb == "AUTHENTICATE" && u !~ /^AUTHENTICATE [^ ]+ /
+	if (verb == "LOGIN") {
+		heard("IMAP LOGIN " substr(l, index(l, " ") + 7))
+		return "<== clear text: the user name and the password!"
+	}
+	if (verb == "AUTHENTICATE" && !imapauth[st]) {
+		u = l; sub(/.* /, "", u)
+		heard("IMAP AUTHENTICATE \"" b64(u) "\"")
+		return "<== base64, not encryption: \"" b64(u) "\""
+	}
+	if (verb == "AUTHENTICATE") return "log in; the user and password follow in base64"
+	if (verb == "SELECT") return "open the mailbox: the mail stays on the server"
+	if (verb == "EXAMINE") return "open the mailbox read-only"
+	if (verb == "FETCH") return "fetch messages, or parts of them"
+	if (verb == "STORE") return "change flags on the server (\\Seen, \\Deleted...)"
+	if (verb == "SEARCH") return "the server searches, the client gets numbers"
+	if (verb == "IDLE") return "wait: the server pushes new mail (* n EXISTS)"
+	if (verb == "EXPUNGE") return "remove the \\Deleted messages now"
+	if (verb == "LOGOUT") return "the client says goodbye"
+	return ""
+}
+function note_imap_server(st, l,   n) {
+	if (lit[st] > 0) {
+		lit[st] -= length(l) + 2
+		if (!seenhdr[st]++) return "<== message text in clear (a literal)"
+		return ""
+	}
+	if (match(l, /\{[0-9]+\}$/)) {
+		lit[st] = substr(l, RSTART + 1, RLENGTH - 2) + 0; seenhdr[st] = 0
+	}
+	if (l ~ /^\+/ && imapauth[st]) { authcont[st] = 1; return "go on: send the base64" }
+	if (l ~ /^\+/) return "go on (a continuation request)"
+	if (l ~ /^\* OK/ && !greeted[st]++) return "the server's greeting"
+	if (l ~ /^\* [0-9]+ EXISTS/) return "how many messages the mailbox holds"
+	if (l ~ /^\* BYE/) return "the server will close the connection"
+	if (l ~ /^[^* ]+ NO/ || l ~ /^[^* ]+ BAD/) return "refused"
+	return ""
+}
 # show(st, side, line): print one protocol line with its note
 function show(st, side, l,   n) {
 	if (proto[st] == "SMTP")
 		n = side == "C" ? note_smtp_client(st, l) : note_smtp_server(st, l)
+	else if (proto[st] == "IMAP")
+		n = side == "C" ? note_imap_client(st, l) : note_imap_server(st, l)
 	else
 		n = side == "C" ? note_pop_client(st, l) : note_pop_server(st, l)
 	printf "%43s %s: %s%s\n", "", side, l, n == "" ? "" : "    " n
@@ -445,7 +504,7 @@ function handshake(st, fl, toserver) {
 END {
 	printf "(%d packets with only an ACK, no data, are not listed)\n", pureacks
 	print "(Length: the whole frame, Wireshark's Length column; Len: the TCP payload, its Len=)"
-	if (other) printf "(%d packets on other ports: give --smtp-port and --pop-port)\n", other
+	if (other) printf "(%d packets on other ports: give --smtp-port, --pop-port, --imap-port)\n", other
 	printf "\nWhat anyone who can capture this traffic has read:\n"
 	for (i = 1; i <= nsaid; i++) printf "  %s\n", said[i]
 	if (!nsaid) print "  (no address, user name or password in this capture)"
@@ -482,8 +541,8 @@ if [ $rc -ne 0 ]; then
 	exit $rc
 fi
 echo "Saved $count packets in $OUT.  Open it in Wireshark (wireshark $OUT),"
-echo "Decode As TCP port $SMTP_PORTS as SMTP and $POP_PORTS as POP, filter: smtp, pop,"
-echo "tcp.port == N or tcp.stream eq N.  Or start Wireshark on it in one line:"
+echo "Decode As TCP port $SMTP_PORTS as SMTP, $POP_PORTS as POP and $IMAP_PORTS as IMAP;"
+echo "filter: smtp, pop, imap, tcp.port == N or tcp.stream eq N.  Or in one line:"
 echo "  wireshark -r $OUT$DECODE"
 echo "More: scripts/capture.sh -h"
 exit 0

@@ -127,9 +127,31 @@ step_fetch() {
 		|| fail "pop_client did not show the text sent, byte for byte"
 }
 
+# ---- IMAP: the same mail, still on the server ----
+# step_imap: 4. imap_server reads the same Maildir.  One session on
+# stdin/stdout (--stdio, as inetd would run it): no client program is
+# needed beyond the shell, and -v shows the dialogue as on the wire.
+step_imap() {
+	heading "4. IMAP: the mail is still on the server (imap_server, same Maildir)"
+	[ -x ./imap_server ] || { echo "(imap_server not built: skipped)"; return 0; }
+	echo "\$ printf 'a LOGIN gizem 1234 ... e LOGOUT' | ./imap_server --stdio -v"
+	printf '%s\r\n' 'a LOGIN gizem 1234' 'b SELECT INBOX' \
+		'c FETCH 1 (FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])' \
+		'd FETCH 1 BODY.PEEK[TEXT]' 'e LOGOUT' |
+		./imap_server --stdio -v -d "$W/maildir" -U "$TOP/users.txt" \
+		>"$W/imap.out" 2>"$W/imap.err"
+	rc=$?
+	grep '^[CS]: ' "$W/imap.err"
+	[ $rc -eq 0 ] || fail "imap_server exited with status $rc" "$W/imap.err"
+	tr -d '\r' <"$W/imap.out" | grep -Fqx "$SEED_TEXT" \
+		|| fail "IMAP did not show the text sent, byte for byte" "$W/imap.err"
+	echo "-- POP3 downloaded it, yet IMAP still sees it on the server, marked \\Seen."
+}
+
 start_servers
 step_send
 step_store
 step_fetch
+step_imap
 printf '\n==== The mail made the trip ====\n'
 echo "sent, stored and fetched byte for byte: $SEED_TEXT"

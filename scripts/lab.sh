@@ -1,11 +1,11 @@
 #!/bin/sh
-# scripts/lab.sh: open the lab.  smtp_server, pop_server and a shell for
-# the clients each get their own terminal window (the first found of
-# gnome-terminal, konsole, xfce4-terminal, x-terminal-emulator, xterm, or
-# macOS Terminal), or, with no display, their own pane of one tmux window.
-# All three use the same Maildir and ports.  `scripts/lab.sh stop` stops
-# what it started, by PID: the two servers, the client shell, and the
-# tmux window or session it made.
+# scripts/lab.sh: open the lab.  smtp_server, pop_server, imap_server and
+# a shell for the clients each get their own terminal window (the first
+# found of gnome-terminal, konsole, xfce4-terminal, x-terminal-emulator,
+# xterm, or macOS Terminal), or, with no display, their own pane of one
+# tmux window.  All four use the same Maildir and ports.  `scripts/lab.sh
+# stop` stops what it started, by PID: the three servers, the client
+# shell, and the tmux window or session it made.
 #
 # The servers run as a real domain's would (SPEC): smtp_server -n
 # mail.example -U users.txt --domain example.com, so an unknown user gets
@@ -22,18 +22,19 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
 	cat <<EOF
-usage: scripts/lab.sh [--smtp-port N] [--pop-port N] [--maildir DIR]
-                      [--tmux | --terminal NAME]
+usage: scripts/lab.sh [--smtp-port N] [--pop-port N] [--imap-port N]
+                      [--maildir DIR] [--tmux | --terminal NAME]
        scripts/lab.sh stop
 
-Open smtp_server, pop_server and a client shell, each in its own terminal
-window (or tmux pane when there is no display), on the same ports and
-Maildir; the client shell lists the commands to type.  The servers run as
+Open smtp_server, pop_server, imap_server and a client shell, each in its
+own terminal window (or tmux pane when there is no display), on the same
+ports and Maildir; the client shell lists the commands to type.  The servers run as
 the domain example.com's (-n mail.example -U users.txt --domain
 example.com): unknown users get 550 5.1.1, other domains 550 5.7.1.
 
       --smtp-port N    smtp_server's port (default 1025)
       --pop-port N     pop_server's port (default 1110)
+      --imap-port N    imap_server's port (default 1143)
       --maildir DIR    the mail store (default maildir/ in the repo)
       --tmux           tmux panes even when there is a display
       --terminal NAME  this terminal: gnome-terminal, konsole,
@@ -97,8 +98,9 @@ lab_stop() {
 	trap '' HUP
 	stop_pid "$(state smtp.pid)" smtp_server TERM
 	stop_pid "$(state pop.pid)" pop_server TERM
+	stop_pid "$(state imap.pid)" imap_server TERM
 	# a window that kept a failed server's error open waits for Enter
-	for w in smtp pop; do
+	for w in smtp pop imap; do
 		[ -e "$STATE/$w.failed" ] && stop_pid "$(state $w.win)" sh HUP
 	done
 	client=$(state client.pid)
@@ -145,12 +147,14 @@ write_launcher() {
 	} >"$STATE/$name.sh"
 }
 
-# write_launchers: the two servers (-v: the dialogue scrolls by), run as
-# a real domain's, and the client shell, which prints the commands first.
+# write_launchers: the three servers (-v: the dialogue scrolls by), run
+# as a real domain's, and the client shell, which prints the commands first.
 write_launchers() {
 	write_launcher smtp "smtp_server :$SMTP_PORT" ./smtp_server -v -p "$SMTP_PORT" \
 		-d "$MAILDIR" -n mail.example -U users.txt --domain example.com
 	write_launcher pop "pop_server :$POP_PORT" ./pop_server -v -p "$POP_PORT" \
+		-d "$MAILDIR" -U users.txt
+	write_launcher imap "imap_server :$IMAP_PORT" ./imap_server -v -p "$IMAP_PORT" \
 		-d "$MAILDIR" -U users.txt
 	shell=${SHELL:-/bin/sh}
 	basename "$shell" >"$STATE/shell"
@@ -172,9 +176,11 @@ client_help() {
 	md=$MAILDIR
 	[ "$MAILDIR" = "$TOP/maildir" ] && md=maildir
 	cap="sudo scripts/capture.sh"
-	[ "$SMTP_PORT $POP_PORT" = "1025 1110" ] || cap="$cap --smtp-port $SMTP_PORT --pop-port $POP_PORT"
-	echo "mailab client shell: smtp_server (port $SMTP_PORT, domain example.com) and"
-	echo "pop_server (port $POP_PORT) run in the other windows.  Type:"
+	[ "$SMTP_PORT $POP_PORT $IMAP_PORT" = "1025 1110 1143" ] ||
+		cap="$cap --smtp-port $SMTP_PORT --pop-port $POP_PORT --imap-port $IMAP_PORT"
+	echo "mailab client shell: smtp_server (port $SMTP_PORT, domain example.com),"
+	echo "pop_server (port $POP_PORT) and imap_server (port $IMAP_PORT) run in the other"
+	echo "windows.  Type:"
 	while IFS='|' read -r cmd what; do
 		if [ ${#cmd} -le 36 ]; then
 			printf '  %-36s  %s\n' "$cmd" "$what"
@@ -191,6 +197,8 @@ client_help() {
 ls $md/gizem/new $md/gizem/cur|the stored files
 nc -C localhost $SMTP_PORT|SMTP by hand (Ctrl-C after 221)
 nc -C localhost $POP_PORT|POP3 by hand: USER gizem, PASS 1234
+nc -C localhost $IMAP_PORT|IMAP by hand: a LOGIN gizem 1234
+curl -v 'imap://localhost:$IMAP_PORT/INBOX;UID=1' -u gizem:1234|IMAP: read mail 1, left on the server
 $cap|watch the wire
 scripts/lab.sh stop|stop the lab
 EOF
@@ -209,9 +217,10 @@ pick_mode() {
 		done
 	fi
 	command -v tmux >/dev/null 2>&1 && { MODE=tmux; return 0; }
-	err "no display and no tmux: open three terminals and run, in $TOP:"
+	err "no display and no tmux: open four terminals and run, in $TOP:"
 	err "  ./smtp_server -v -p $SMTP_PORT -d $MAILDIR -n mail.example -U users.txt --domain example.com"
 	err "  ./pop_server -v -p $POP_PORT -d $MAILDIR -U users.txt"
+	err "  ./imap_server -v -p $IMAP_PORT -d $MAILDIR -U users.txt"
 	err "  ./mail_send -v -p $SMTP_PORT; ./pop_client -v -p $POP_PORT"
 	exit $EX_UNAVAILABLE
 }
@@ -230,7 +239,7 @@ open_window() {
 	esac
 } >/dev/null 2>&1
 
-# open_tmux: one window, three panes (the servers side by side, the
+# open_tmux: one window, four panes (the three servers side by side, the
 # client shell below); a window in the current session when run inside
 # tmux, else a new detached session "mailab", attached when on a terminal.
 open_tmux() {
@@ -255,6 +264,9 @@ open_tmux() {
 	tmux select-pane -t "$win" -T "smtp_server :$SMTP_PORT" \; \
 		split-window -h -t "$win" "sh $(shell_quote "$STATE/pop.sh")" \; \
 		select-pane -T "pop_server :$POP_PORT" \; \
+		split-window -h "sh $(shell_quote "$STATE/imap.sh")" \; \
+		select-pane -T "imap_server :$IMAP_PORT" \; \
+		select-layout -t "$win" even-horizontal \; \
 		split-window -v -f -t "$win" "sh $(shell_quote "$STATE/client.sh")" \; \
 		select-pane -T "client shell" >/dev/null
 	# the titles above the panes (tmux 2.3 and later; only a nicety)
@@ -290,7 +302,7 @@ lab_start() {
 		err "a lab is already running (PID $(cat "$STATE/smtp.pid")): scripts/lab.sh stop first"
 		exit $EX_UNAVAILABLE
 	fi
-	missing=$(missing_programs smtp_server pop_server mail_send pop_client)
+	missing=$(missing_programs smtp_server pop_server imap_server mail_send pop_client)
 	[ -z "$missing" ] || make -s -C "$TOP" all || exit $EX_SOFTWARE
 	pick_mode
 	rm -rf "$STATE"
@@ -301,15 +313,17 @@ lab_start() {
 	else
 		open_window "smtp_server :$SMTP_PORT" smtp
 		open_window "pop_server :$POP_PORT" pop
+		open_window "imap_server :$IMAP_PORT" imap
 		open_window "mailab client" client
 	fi
 	echo "mailab lab ($MODE), Maildir $MAILDIR, domain example.com:"
 	ok=true
 	wait_started smtp smtp_server "$SMTP_PORT" || ok=false
 	wait_started pop pop_server "$POP_PORT" || ok=false
+	wait_started imap imap_server "$IMAP_PORT" || ok=false
 	if ! $ok; then
-		err "the lab did not start: scripts/lab.sh stop, free the port (or"
-		err "choose others: --smtp-port 2525 --pop-port 2110), then start it again"
+		err "the lab did not start: scripts/lab.sh stop, free the port (or choose"
+		err "others: --smtp-port 2525 --pop-port 2110 --imap-port 2143), then start it again"
 		[ "$MODE" = tmux ] && [ -z "${TMUX:-}" ] && err "look at it: tmux attach -t mailab"
 		exit $EX_UNAVAILABLE
 	fi
@@ -323,6 +337,7 @@ lab_start() {
 
 SMTP_PORT=1025
 POP_PORT=1110
+IMAP_PORT=1143
 MAILDIR=$TOP/maildir
 MODE=
 ACTION=start
@@ -330,11 +345,12 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	stop) ACTION=stop ;;
 	start) ACTION=start ;;
-	--smtp-port|--pop-port|--maildir|--terminal)
+	--smtp-port|--pop-port|--imap-port|--maildir|--terminal)
 		[ $# -ge 2 ] || { usage >&2; exit $EX_USAGE; }
 		case $1 in
 		--smtp-port) SMTP_PORT=$2 ;;
 		--pop-port) POP_PORT=$2 ;;
+		--imap-port) IMAP_PORT=$2 ;;
 		--maildir) MAILDIR=$2 ;;
 		--terminal) MODE=$2 ;;
 		esac
@@ -345,7 +361,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-for p in "$SMTP_PORT" "$POP_PORT"; do
+for p in "$SMTP_PORT" "$POP_PORT" "$IMAP_PORT"; do
 	case $p in ''|*[!0-9]*) err "not a port number: $p"; exit $EX_USAGE ;; esac
 done
 case $MAILDIR in /*) ;; *) MAILDIR=$(pwd)/$MAILDIR ;; esac

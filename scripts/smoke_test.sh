@@ -4,8 +4,9 @@
 # loopback ports in a temporary directory, sends a mail with Turkish
 # characters and a line that starts with a dot (dot-stuffing, RFC 5321
 # 4.5.2; byte-stuffing, RFC 1939 3), fetches it twice with pop_client (a
-# plain RETR, then -o DIR --delete), and checks the text byte for byte and
-# that the server's mailbox is empty at the end.  One "PASS: step" or
+# plain RETR, then -o DIR --delete), reads it once over IMAP in between
+# (imap_server --stdio: the same Maildir), and checks the text byte for
+# byte and that the server's mailbox is empty at the end.  One "PASS: step" or
 # "FAIL: step: why" line per step; exit 0 when every step passed, else 1.
 PROG=smoke_test.sh
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -106,6 +107,21 @@ step_fetch() {
 	fi
 }
 
+# step_imap: imap_server (one --stdio session on the same Maildir) shows
+# the same text, byte for byte, and leaves the mail on the server.
+step_imap() {
+	[ -x ./imap_server ] || { echo "SKIP: imap: imap_server not built"; return; }
+	printf '%s\r\n' 'a LOGIN gizem 1234' 'b SELECT INBOX' 'c FETCH 1 BODY.PEEK[TEXT]' \
+		'd LOGOUT' | ./imap_server --stdio -d "$W/md" -U "$TOP/users.txt" >"$W/imap.out" 2>&1
+	if ! grep -q '^c OK' "$W/imap.out"; then
+		fail imap "$(log_tail "$W/imap.out")"
+	elif has_text "$W/imap.out"; then
+		pass "imap: the text read over IMAP byte for byte"
+	else
+		fail imap "the text is not in imap_server's FETCH as sent"
+	fi
+}
+
 # step_delete: -o DIR --delete keeps a local copy, empties the server's.
 step_delete() {
 	if ! ./pop_client -p "$POP_PORT" -o "$W/local" --delete >"$W/del.out" 2>&1; then
@@ -140,6 +156,7 @@ step_build
 step_servers
 step_send
 step_fetch
+step_imap
 step_delete
 step_stop
 [ $FAILED -eq 0 ] && echo "smoke test passed: the mail made the whole trip" \

@@ -17,15 +17,18 @@ need_programs() {
 	done
 }
 
-# free_ports: set PORT1 and PORT2 to two loopback ports that were free a
-# moment ago (smtp_server -p 0 picks them; SO_REUSEADDR lets the scripts
-# bind them again at once).
+# free_ports: set PORT1, PORT2 and PORT3 (the lab's SMTP, POP3 and IMAP)
+# to loopback ports that were free a moment ago (smtp_server -p 0 picks
+# them; SO_REUSEADDR lets the scripts bind them again at once).
 free_ports() {
 	start_server "free port" port1 "$TOP/smtp_server" -d "$T/free" || return 1
 	p1=$LAST_PID PORT1=$PORT
 	start_server "free port" port2 "$TOP/smtp_server" -d "$T/free" || return 1
-	PORT2=$PORT
+	p2=$LAST_PID PORT2=$PORT
+	start_server "free port" port3 "$TOP/smtp_server" -d "$T/free" || return 1
+	PORT3=$PORT
 	stop_server "$p1"
+	stop_server "$p2"
 	stop_server "$LAST_PID"
 }
 
@@ -46,6 +49,8 @@ ended() {
 	return 1
 }
 
-# greets_smtp PORT / greets_pop PORT: a server of that kind answers there.
+# greets_smtp PORT / greets_pop PORT / greets_imap PORT: a server of
+# that kind answers there.
 greets_smtp() { printf 'S: 220 *\nC: QUIT\nS: 221 *\n' >"$T/smtp.chat"; talk "$1" "$T/smtp.chat"; }
 greets_pop() { printf 'S: +OK*\nC: QUIT\nS: +OK*\n' >"$T/pop.chat"; talk "$1" "$T/pop.chat"; }
+greets_imap() { printf 'S: * OK *IMAP4rev1*\nC: a LOGOUT\nS: * BYE*\nS: a OK*\n' >"$T/imap.chat"; talk "$1" "$T/imap.chat"; }

@@ -369,3 +369,42 @@ $IMAP -v <"$T/lit.in" >/dev/null 2>"$T/lit.trace"
 check "-v traces literals as the wire lines" sh -c "grep -qx 'C: a LOGIN {5}' '$T/lit.trace' &&
 	grep -qx 'S: + Ready for literal data' '$T/lit.trace' && grep -qx 'C: gizem {4+}' '$T/lit.trace' &&
 	grep -qx 'C: 1234' '$T/lit.trace' && grep -qx 'C: \[3000 octets of literal data\]' '$T/lit.trace'"
+
+# ---- one identity rule (lib/identity, as in pop_server) ----
+
+printf 'bob+x:1234\nAli:1234\nbob:1234\nali:1234\n' >"$T/users.id"
+put_msg bob "$N1" "$M1"
+chat_ok "LOGIN and AUTHENTICATE PLAIN: bob+x is no login and never reads bob's mail; Ali logs in as ali" -- \
+	sh -c "exec $TOP/imap_server --stdio -d $MD -U $T/users.id 2>'$T/id.log'" <<'X'
+S: * OK*
+C: a LOGIN bob+x 1234
+S= a NO [AUTHENTICATIONFAILED] invalid user name or password
+C: b AUTHENTICATE PLAIN AGJvYit4ADEyMzQ=
+S= b NO [AUTHENTICATIONFAILED] invalid user name or password
+C: c LOGIN -rf 1234
+S= c NO [AUTHENTICATIONFAILED] invalid user name or password
+C: d AUTHENTICATE PLAIN AEFsaQAxMjM0
+S: d OK * AUTHENTICATE PLAIN completed
+C: e STATUS INBOX (MESSAGES)
+S= * STATUS INBOX (MESSAGES 0)
+S= e OK STATUS completed
+C: f LOGOUT
+S: * BYE*
+S: f OK*
+EOF
+X
+check "... Ali's login is logged as ali, bob+x's as refused" sh -c "
+	grep -q 'login as ali (AUTHENTICATE PLAIN)\$' '$T/id.log' &&
+	grep -q 'login as bob+x (LOGIN): refused' '$T/id.log'"
+chat_ok "LOGIN Ali (any case) reads the mailbox ali, the name RCPT gives" -- \
+	sh -c "exec $TOP/imap_server --stdio -d $MD -U $T/users.id 2>/dev/null" <<'X'
+S: * OK*
+C: a LOGIN ALI 1234
+S: a OK * LOGIN completed
+C: b LOGOUT
+S: * BYE*
+S: b OK*
+EOF
+X
+check "... and no mailbox was made for a refused name" sh -c "
+	test ! -e '$MD/bob+x' && test ! -e '$MD/Ali' && test ! -e '$MD/-rf'"

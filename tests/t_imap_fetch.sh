@@ -99,7 +99,11 @@ S= * 1 FETCH (FLAGS () INTERNALDATE "24-Nov-2025 16:00:01 +0000" RFC822.SIZE $S1
 S= f OK FETCH completed
 C: g FETCH 1 RFC822.HEADER
 S= * 1 FETCH (RFC822.HEADER {143}
-S~ Message-ID: <m1@example.com>
+S= From: Melek <melek@example.com>
+S= To: gizem@example.com
+S= Subject: Selam
+S= Date: Mon, 30 Nov 2026 01:00:00 +0000
+S= Message-ID: <m1@example.com>
 S= 
 S= )
 S= g OK FETCH completed
@@ -111,7 +115,7 @@ S= )
 S= h OK FETCH completed
 C: i FETCH 2 RFC822
 S= * 2 FETCH (FLAGS (\\Seen) RFC822 {$SP}
-S~ epilogue
+$(printf "$MP" | sed 's/^/S= /')
 S= )
 S= i OK FETCH completed
 C: z LOGOUT

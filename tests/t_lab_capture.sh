@@ -120,3 +120,36 @@ for want in "C: USER gizem    <== clear text: the user name" \
 done
 check "capture.sh --demo shows the body crossing in clear, twice" \
 	test "$(grep -Fc "$SEED_TEXT    <== the body in clear text" "$T/demo.out")" -eq 2
+
+# 3. IMAP: LOGIN and AUTHENTICATE PLAIN on imap_server's port, decoded
+# as IMAP (--imap-port), the password called out in clear.
+need_programs "capture.sh (IMAP)" imap_server || exit 0
+mkdir -p "$T/imd/gizem/new" "$T/imd/gizem/cur" "$T/imd/gizem/tmp"
+printf 'Subject: Selam\n\n%s\n' "$SEED_TEXT" >"$T/imd/gizem/new/1764000001.M1P1.test"
+start_server "imap_server" imap "$TOP/imap_server" -d "$T/imd" -U "$TOP/users.txt" || exit 0
+IPORT=$PORT IMAP_PID=$LAST_PID
+cat >"$T/imap.chat" <<X
+S: * OK *
+C: a LOGIN gizem 1234
+S: a OK *
+C: b SELECT INBOX
+S~ b OK *
+C: c FETCH 1 BODY[]
+S~ c OK *
+C: d LOGOUT
+S: * BYE*
+S: d OK*
+X
+sh "$CAPTURE" -o "$T/imap.pcap" --smtp-port "$SPORT" --pop-port "$PPORT" --imap-port "$IPORT" \
+	-- "$CHAT" 127.0.0.1 "$IPORT" <"$T/imap.chat" >"$T/imap.out" 2>&1
+check "capture.sh --imap-port -- chat: exits 0" test $? -eq 0
+check "the IMAP pcap, read by tshark with -d tcp.port==$IPORT,imap, holds LOGIN" \
+	sh -c "tshark -r '$T/imap.pcap' -d tcp.port==$IPORT,imap -T fields -e imap.request.command 2>/dev/null | grep -qx LOGIN"
+for want in "IMAP on port $IPORT" "C: a LOGIN gizem 1234    <== clear text: the user name and the password!" \
+            "C: b SELECT INBOX    open the mailbox" "S: Subject: Selam    <== message text in clear" \
+            "  IMAP LOGIN gizem 1234" "-d tcp.port==$IPORT,imap"; do
+	check "capture.sh (IMAP) shows: $want" grep -Fq -- "$want" "$T/imap.out"
+done
+sh "$CAPTURE" -r "$T/imap.pcap" >"$T/imap.default.out" 2>&1
+check "capture.sh -r decodes 1143 as IMAP by default" grep -Fq "IMAP on port 1143" "$T/imap.default.out"
+stop_server "$IMAP_PID"

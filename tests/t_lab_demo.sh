@@ -12,8 +12,12 @@ make -s -C "$TOP" demo >"$T/demo.out" 2>&1
 rc=$?
 check "make demo exits 0" test "$rc" -eq 0
 check "make demo shows the Turkish line" grep -Fqx "$SEED_TEXT" "$T/demo.out"
+check "make demo shows it twice more: POP3's and IMAP's view" \
+	test "$(grep -Fc "$SEED_TEXT" "$T/demo.out")" -ge 3
 for h in "1. The sender's client" "2. The server stored it" "3. The recipient's client" \
-         "C: MAIL FROM:<melek@example.com>" "C: RETR 1" "The mail made the trip"; do
+         "C: MAIL FROM:<melek@example.com>" "C: RETR 1" "The mail made the trip" \
+         "4. IMAP: the mail is still on the server" "C: b SELECT INBOX" \
+         "S: * 1 FETCH (FLAGS (\\Seen \\Recent)" "S: e OK LOGOUT completed"; do
 	check "make demo shows: $h" grep -Fq "$h" "$T/demo.out"
 done
 

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/lib_lab.sh
 . "$(dirname "$0")/lib_lab.sh"
-need_programs "lab.sh refusals" smtp_server pop_server mail_send pop_client || exit 0
+need_programs "lab.sh refusals" smtp_server pop_server imap_server mail_send pop_client || exit 0
 if ! have tmux; then skip "lab.sh refusals" "tmux not installed"; exit 0; fi
 
 LAB=$TOP/scripts/lab.sh
@@ -20,7 +20,7 @@ unset TMUX
 mkdir "$TMUX_TMPDIR"
 trap 'sh "$LAB" stop >/dev/null 2>&1; tmux kill-server 2>/dev/null; cleanup' EXIT
 free_ports || exit 0
-lab() { sh "$LAB" --tmux --smtp-port "$PORT1" --pop-port "$PORT2" --maildir "$T/md"; }
+lab() { sh "$LAB" --tmux --smtp-port "$PORT1" --pop-port "$PORT2" --imap-port "$PORT3" --maildir "$T/md"; }
 
 # 1. The lab's servers refuse what a real domain's would.
 lab >"$T/lab.out" 2>&1
@@ -41,6 +41,10 @@ PANE=$(tmux list-panes -s -t mailab -F '#{pane_id}' | tail -n 1)
 wait_for sh -c "tmux capture-pane -p -t '$PANE' | grep -q 'lab.sh stop'"
 tmux capture-pane -p -t "$PANE" >"$T/client.txt"
 check "the client shell lists the 550 5.1.1 example" grep -q 'nobody@example.com' "$T/client.txt"
+check "the client shell lists IMAP by hand on its port" grep -q "nc -C localhost $PORT3" "$T/client.txt"
+check "the lab's imap_server reads the mail smtp_server stored (LOGIN, SELECT)" sh -c "
+	printf 'S: * OK*\nC: a LOGIN gizem 1234\nS: a OK*\nC: b SELECT INBOX\nS~ * 1 EXISTS\nS~ b OK*\nC: c LOGOUT\nS: * BYE*\nS: c OK*\n' |
+	'$CHAT' 127.0.0.1 $PORT3"
 # shellcheck disable=SC2016 # $0 is awk's
 check "the client shell's lines fit 80 columns" \
 	awk 'length($0) >= 80 { exit 1 }' "$MAILAB_LAB_STATE/client.sh"
@@ -49,7 +53,7 @@ sh "$LAB" stop >/dev/null 2>&1
 # 2. smtp_server's port is taken: its pane keeps the error, lab.sh says so.
 start_server "decoy smtp_server" decoy "$TOP/smtp_server" -d "$T/decoy-md" || exit 0
 BUSY=$PORT DECOY=$LAST_PID
-sh "$LAB" --tmux --smtp-port "$BUSY" --pop-port "$PORT2" --maildir "$T/md" >"$T/busy.out" 2>&1
+sh "$LAB" --tmux --smtp-port "$BUSY" --pop-port "$PORT2" --imap-port "$PORT3" --maildir "$T/md" >"$T/busy.out" 2>&1
 check "lab.sh with a taken port exits 69" test $? -eq 69
 check_not "lab.sh with a taken port does not say Started" grep -q 'Started' "$T/busy.out"
 check "lab.sh says smtp_server did not start" grep -q 'smtp_server did not start' "$T/busy.out"
@@ -58,7 +62,7 @@ check "lab.sh says the error stays on screen in the pane" \
 	grep -q 'the error stays on screen in its tmux pane' "$T/busy.out"
 SMTP_PANE=$(tmux list-panes -s -t mailab -F '#{pane_id}' | head -n 1)
 wait_for sh -c "tmux capture-pane -p -J -t '$SMTP_PANE' | grep -q 'Press Enter'"
-tmux capture-pane -p -J -t "$SMTP_PANE" >"$T/pane.txt"
+tmux capture-pane -p -J -S - -t "$SMTP_PANE" >"$T/pane.txt"
 check "the smtp_server pane still shows the server's error" grep -q "port $BUSY.*in use" "$T/pane.txt"
 check "the smtp_server pane says to press Enter to close it" grep -q 'Press Enter to close' "$T/pane.txt"
 check "the smtp_server pane is alive (not a dead pane)" \

@@ -11,7 +11,8 @@ rc=$?
 check "smoke_test.sh exits 0" test "$rc" -eq 0
 check "smoke_test.sh: no step failed" test "$(grep -c '^FAIL' "$T/smoke.out")" -eq 0
 for s in build "start servers" send "stored byte for byte" \
-         "fetch: the text arrived byte for byte" "a local copy with the text" \
+         "fetch: the text arrived byte for byte" "imap: the text read over IMAP byte for byte" \
+         "a local copy with the text" \
          "the server's mailbox is empty" "stop servers"; do
 	check "smoke_test.sh step: $s" grep -q "^PASS: .*$s" "$T/smoke.out"
 done

@@ -20,7 +20,7 @@
  *   # ...        a comment
  * -x, "and nothing more": every line the server sends must be expected.
  * S~ may then skip only the first lines of a multi-line SMTP reply
- * ("250-..."), and after the script chat closes its side and fails if
+ * ("250-...") or IMAP's untagged lines ("* ..."), and after the script chat closes its side and fails if
  * any line still arrives before the peer closes (an extra reply).
  * Exit 0 when every line matched, 1 (with the reason on stderr) if not.
  */
@@ -91,9 +91,12 @@ static int spawn(char **argv, int *rfd, int *wfd)
 }
 
 /* A line S~ may skip under -x: one before the last of a multi-line
- * SMTP reply (RFC 5321 4.2.1: "250-"). */
+ * SMTP reply (RFC 5321 4.2.1: "250-"), or an IMAP untagged line
+ * before the tagged one that ends the command (RFC 3501 2.2.2). */
 static bool continuation(const char *line)
 {
+	if (line[0] == '*' && line[1] == ' ')
+		return true;
 	return strlen(line) >= 4 && line[0] >= '0' && line[0] <= '9' &&
 	       line[1] >= '0' && line[1] <= '9' && line[2] >= '0' &&
 	       line[2] <= '9' && line[3] == '-';

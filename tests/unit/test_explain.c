@@ -42,7 +42,7 @@ static const char *const imap_verbs[] = {
 	"CAPABILITY", "NOOP", "LOGOUT", "LOGIN", "AUTHENTICATE", "SELECT",
 	"EXAMINE", "LIST", "LSUB", "STATUS", "CHECK", "CLOSE", "EXPUNGE",
 	"SEARCH", "FETCH", "STORE", "COPY", "UID", "IDLE", "DONE", "ID",
-	"CREATE", "STARTTLS", NULL
+	"CREATE", "DELETE", "RENAME", "STARTTLS", NULL
 };
 static const char *const imap_keys[] = {
 	"OK", "NO", "BAD", "*EXISTS", "*RECENT", "*FLAGS", "*FETCH", "*SEARCH",

@@ -1,7 +1,7 @@
 /*
  * Unit tests: lib/fault, --fail VERB[@N]=REPLY.  Every form SPEC lists
  * (whole line, bare code, close, CONNECT, END, @N, 421 closing) on
- * both protocols, counting per session, and every bad spec refused
+ * all three protocols (IMAP's NO/BAD/OK/BYE forms), counting per session, and every bad spec refused
  * with a message that names what is wrong.
  */
 #include "check.h"
@@ -11,13 +11,16 @@ static const char *const smtp_verbs[] = { "HELO", "EHLO", "MAIL", "RCPT", "DATA"
 	"RSET", "NOOP", "QUIT", "VRFY", "HELP", "AUTH", NULL };
 static const char *const pop3_verbs[] = { "USER", "PASS", "APOP", "STAT", "LIST",
 	"RETR", "DELE", "NOOP", "RSET", "QUIT", "TOP", "UIDL", "CAPA", NULL };
+static const char *const imap_verbs[] = { "LOGIN", "AUTHENTICATE", "SELECT",
+	"FETCH", "NOOP", "LOGOUT", NULL };
 
 static char err[FAULT_ERR_LEN];
 
 static int add(struct fault_set *s, enum fault_proto p, const char *spec)
 {
 	err[0] = '\0';
-	return fault_add(s, p, spec, p == FAULT_SMTP ? smtp_verbs : pop3_verbs, err, sizeof err);
+	return fault_add(s, p, spec, p == FAULT_SMTP ? smtp_verbs
+	                             : p == FAULT_POP3 ? pop3_verbs : imap_verbs, err, sizeof err);
 }
 
 /* The one fault spec gives reply (or "close") on its first check of verb. */
@@ -156,10 +159,36 @@ static void bad_specs(void)
 	}
 }
 
+/* IMAP (RFC 3501 7.1): NO/BAD/OK/BYE with text, bare NO/BAD/BYE, BYE closes. */
+static void imap_forms(void)
+{
+	struct fault_set s = { 0 };
+
+	CHECK("IMAP whole NO line", gives(FAULT_IMAP, "SELECT=NO [UNAVAILABLE] busy", "SELECT",
+	                                  "NO [UNAVAILABLE] busy", false));
+	CHECK("IMAP bare NO: usual text", gives(FAULT_IMAP, "FETCH=NO", "FETCH",
+	      "NO [UNAVAILABLE] Temporary failure, try again later", false));
+	CHECK("IMAP bare NO for LOGIN: AUTHENTICATIONFAILED", gives(FAULT_IMAP, "login=NO", "LOGIN",
+	      "NO [AUTHENTICATIONFAILED] Authentication failed", false));
+	CHECK("IMAP bare BAD", gives(FAULT_IMAP, "NOOP=BAD", "NOOP", "BAD Command not accepted", false));
+	CHECK("IMAP OK text", gives(FAULT_IMAP, "LOGIN=OK fine", "LOGIN", "OK fine", false));
+	CHECK("IMAP bare BYE closes", gives(FAULT_IMAP, "NOOP=BYE", "NOOP",
+	      "BYE [UNAVAILABLE] Server not available, closing connection", true));
+	CHECK("IMAP CONNECT=BYE text closes", gives(FAULT_IMAP, "CONNECT=BYE go away", "CONNECT",
+	      "BYE go away", true));
+	CHECK("IMAP close", gives(FAULT_IMAP, "FETCH=close", "FETCH", "", true));
+	CHECK("IMAP: a bare OK is refused", add(&s, FAULT_IMAP, "LOGIN=OK") < 0 && strstr(err, "OK, NO, BAD or BYE"));
+	CHECK("IMAP: an SMTP code is refused", add(&s, FAULT_IMAP, "LOGIN=451 later") < 0);
+	CHECK("IMAP: a POP3 line is refused", add(&s, FAULT_IMAP, "LOGIN=-ERR no") < 0);
+	CHECK("IMAP: NO with a space and no text is refused", add(&s, FAULT_IMAP, "LOGIN=NO ") < 0);
+	CHECK("IMAP: END is no IMAP verb", add(&s, FAULT_IMAP, "END=NO") < 0 && strstr(err, "unknown verb"));
+}
+
 int main(void)
 {
 	forms();
 	counting();
 	bad_specs();
+	imap_forms();
 	return CHECK_DONE();
 }

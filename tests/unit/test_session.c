@@ -1,4 +1,6 @@
-/* Unit tests: the servers' shared plumbing (lib/session). */
+/* Unit tests: the servers' shared plumbing (lib/session), with the
+ * hooks IMAP uses (its own reader, a tag, a tagged reply, NO and BAD
+ * as errors). */
 #include "check.h"
 #include "session.h"
 
@@ -209,10 +211,113 @@ static void test_faults(void)
 	CHECK("no --fail: session_fault answers nothing", !session_fault(&s, "ONE"));
 }
 
+/* ---- the hooks (imap_server's shape: "tag verb", "tag OK|NO text") ---- */
+
+static char tag[16];
+
+static void ok_cmd(struct session *s, char *arg)
+{
+	(void)arg;
+	session_send(s, "* untagged data, not the reply");
+	session_reply(s, "OK done");
+}
+
+static void no_cmd(struct session *s, char *arg)
+{
+	(void)arg;
+	session_reply(s, "NO refused");
+}
+
+static const struct session_command tagged_table[] = {
+	{ "OKAY", ST_A, 0, SESSION_REST, "OKAY", ok_cmd },
+	{ "NOPE", ST_A, 0, SESSION_REST, "NOPE", no_cmd },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+
+static void tagged_send(struct session *s, const char *text)
+{
+	conn_printf(&s->conn, "%s %s", tag, text);
+}
+
+static bool tagged_error(const char *text)
+{
+	return strncmp(text, "OK", 2) != 0;
+}
+
+/* A line "t LONG" stands for one over the limit: the hook replies. */
+static enum conn_status tagged_read(struct session *s, size_t *len)
+{
+	enum conn_status st = conn_read_command(&s->conn, s->line, 512, len, &s->ending);
+
+	if (st == CONN_LINE && strstr(s->line, " LONG")) {
+		snprintf(tag, sizeof tag, "%.*s", (int)strcspn(s->line, " "), s->line);
+		session_reply(s, "BAD too long");
+		return CONN_TOOLONG;
+	}
+	return st;
+}
+
+static void tagged_run(struct session *s, size_t len)
+{
+	size_t t = strcspn(s->line, " ");
+	char *verb = s->line + t + (s->line[t] == ' ');
+	size_t vlen = strcspn(verb, " ");
+
+	(void)len;
+	snprintf(tag, sizeof tag, "%.*s", (int)t, s->line);
+	session_command_run(s, session_lookup(tagged_table, verb, vlen), verb,
+	                    verb + vlen, false);
+}
+
+static void tagged_unknown(struct session *s, const char *verb)
+{
+	session_reply(s, "BAD unknown %s", verb);
+}
+
+static const struct session_proto tagged = {
+	.line_max = 512, .done = ST_END, .too_long = NULL,
+	.too_many = "* BYE too many", .commands = tagged_table,
+	.state_name = name, .unknown = tagged_unknown, .bad_state = bad_state,
+	.bad_args = bad_args, .send_reply = tagged_send, .is_error = tagged_error,
+	.read = tagged_read, .run = tagged_run,
+};
+
+static void test_hooks(void)
+{
+	static struct session s;
+	int sv[2];
+	char buf[4096];
+	ssize_t n;
+	size_t got = 0;
+	const char *in = "a OKAY\r\nb NOPE\r\nc LONG\r\nd OKAY\r\n"
+	                 "e NOPE\r\ne NOPE\r\ne NOPE\r\ne NOPE\r\ne NOPE\r\n"
+	                 "e NOPE\r\ne NOPE\r\ne NOPE\r\ne NOPE\r\nf LONG\r\ng OKAY\r\n";
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 ||
+	    write(sv[1], in, strlen(in)) < 0)
+		return;
+	session_init(&s, &tagged, NULL, sv[0], sv[0], "test", 5, false, ST_A);
+	session_run(&s);
+	conn_flush(&s.conn);
+	close(sv[0]);
+	while ((n = read(sv[1], buf + got, sizeof buf - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(sv[1]);
+	CHECK("hooks: the final reply goes out through send_reply, with the tag",
+	      strstr(buf, "* untagged data, not the reply\r\na OK done\r\nb NO refused\r\n") == buf);
+	CHECK("hooks: the read hook's own reply to an over-long line, and no other",
+	      strstr(buf, "c BAD too long\r\n* untagged data, not the reply\r\nd OK done\r\n") != NULL);
+	CHECK("hooks: is_error counts NO and BAD; nine NO and a BAD end it",
+	      strstr(buf, "e NO refused\r\nf BAD too long\r\n* BYE too many\r\n") != NULL &&
+	      strstr(buf, "g OK") == NULL);
+}
+
 int main(void)
 {
 	test_one_reply();
 	test_errors();
 	test_faults();
+	test_hooks();
 	return CHECK_DONE();
 }
