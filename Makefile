@@ -114,6 +114,7 @@ $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_LIBOBJ)
 
 $(FUZZ_BUILD)/fuzz_smtp_server: $(FUZZ_BUILD)/smtp_server.o
 $(FUZZ_BUILD)/fuzz_pop_server: $(FUZZ_BUILD)/pop_server.o
+$(FUZZ_BUILD)/fuzz_imap_server: $(FUZZ_BUILD)/imap_server.o
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libfuzz.a $(FUZZ_HDR)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \

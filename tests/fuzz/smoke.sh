@@ -49,7 +49,7 @@ for name in "$@"; do
 	# the servers log every session on stderr, which only drowns the
 	# report (sanitizer reports still get through).
 	*_server) set -- "$@" -max_len=16384 -close_fd_mask=2 ;;
-	smtp_client | pop3_client | mime_in | smtp_data)
+	smtp_client | pop3_client | mime_in | smtp_data | imap_parse | imap_msg)
 		set -- "$@" -max_len=16384 ;;
 	esac
 	# Every finding fixed so far stays fixed: its reproducer in
