@@ -391,15 +391,46 @@ bool ip_list_mailbox(struct imap_p *ip, char *out, size_t cap)
 	return n > 0;
 }
 
+/* ASCII letters in either case; nothing else is folded ('[' is not '{'). */
+static bool same_letter(char a, char b)
+{
+	if (a >= 'a' && a <= 'z')
+		a = (char)(a - 32);
+	if (b >= 'a' && b <= 'z')
+		b = (char)(b - 32);
+	return a == b;
+}
+
+/*
+ * RFC 3501 6.3.8: "*" matches anything, "%" anything but the hierarchy
+ * delimiter "/".  Matched position by position (can[j]: the pattern so
+ * far matches the first j octets of name), so the time is the product
+ * of the two lengths: the obvious recursion takes exponential time on
+ * a client's "%%%%...%x".  Longer names than IMAP_LIST_NAME_MAX never
+ * match.
+ */
 bool imap_list_match(const char *pat, const char *name)
 {
-	if (*pat == '\0')
-		return *name == '\0';
-	if (*pat == '*' || *pat == '%')
-		return imap_list_match(pat + 1, name) ||
-		       (*name && imap_list_match(pat, name + 1));
-	return *name && (*pat | 0x20) == (*name | 0x20) &&
-	       imap_list_match(pat + 1, name + 1);
+	bool can[IMAP_LIST_NAME_MAX + 1];
+	size_t n = strlen(name);
+
+	if (n > IMAP_LIST_NAME_MAX)
+		return false;
+	can[0] = true;
+	for (size_t j = 1; j <= n; j++)
+		can[j] = false;
+	for (; *pat != '\0'; pat++) {
+		if (*pat == '*' || *pat == '%') {
+			for (size_t j = 1; j <= n; j++)
+				can[j] = can[j] || (can[j - 1] &&
+				         (*pat == '*' || name[j - 1] != '/'));
+			continue;
+		}
+		for (size_t j = n; j >= 1; j--)
+			can[j] = can[j - 1] && same_letter(*pat, name[j - 1]);
+		can[0] = false;
+	}
+	return can[n];
 }
 
 /* seq-number = nz-number / "*" */

@@ -27,6 +27,7 @@
 #define IMAP_SEQ_MAX 1024    /* ranges in one sequence set */
 #define IMAP_STAR UINT32_MAX /* "*" in a sequence set: the largest */
 #define IMAP_TRACE_LITERAL_MAX 1024 /* -v shows longer literals as a note */
+#define IMAP_LIST_NAME_MAX 255 /* a mailbox name LIST matches patterns on */
 
 /* One command as read: the wire bytes, CRLF before each literal. */
 struct imap_cmd {
@@ -87,7 +88,8 @@ bool imap_str_copy(const struct imap_str *s, char *out, size_t cap);
 
 /* RFC 3501 6.3.8: list-mailbox, an astring that may hold % and *;
  * copied into out.  And whether a mailbox name matches such a pattern
- * (INBOX in any case, RFC 3501 5.1). */
+ * (INBOX in any case, RFC 3501 5.1; "%" stops at "/"), in time the
+ * product of their lengths. */
 bool ip_list_mailbox(struct imap_p *ip, char *out, size_t cap);
 bool imap_list_match(const char *pattern, const char *name);
 

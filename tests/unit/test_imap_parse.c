@@ -2,6 +2,8 @@
 #include "check.h"
 #include "imap_parse.h"
 
+#include <unistd.h>
+
 static struct imap_p ip;
 
 static void on(const char *s)
@@ -88,5 +90,21 @@ int main(void)
 	CHECK("I%X", imap_list_match("I%X", "INBOX"));
 	CHECK("Sent does not", !imap_list_match("Sent", "INBOX"));
 	CHECK("INBOX.x does not", !imap_list_match("INBOX.x", "INBOX"));
+	/* Found by fuzz_imap_parse: the recursive matcher took exponential
+	 * time on many wildcards (a client's LIST "" %%%...%y hung the
+	 * session); alarm() makes a hang a failure. */
+	char many[260];
+	memset(many, '%', 250);
+	strcpy(many + 250, "y");
+	alarm(5);
+	CHECK("250 wildcards then y: no match, at once", !imap_list_match(many, "INBOX"));
+	many[250] = 'X';
+	CHECK("250 wildcards then x: matches", imap_list_match(many, "INBOX"));
+	alarm(0);
+	CHECK("% stops at the delimiter", !imap_list_match("%", "a/b") && imap_list_match("%/%", "a/b"));
+	CHECK("* does not", imap_list_match("*", "a/b") && imap_list_match("a*", "a/b/c"));
+	CHECK("only letters are folded ('[' is not '{')", !imap_list_match("INBO[", "INBO{"));
+	CHECK("the empty pattern matches only the empty name",
+	      imap_list_match("", "") && !imap_list_match("", "INBOX"));
 	return CHECK_DONE();
 }
