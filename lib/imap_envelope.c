@@ -101,6 +101,8 @@ static void parse_addrs(struct addr_parse *ap, const char *p)
 			p++;
 		} else if (*p == '(') {
 			p = comment(p);
+		} else if (*p == ')') {
+			p++; /* a comment's end without its start: no word stops here */
 		} else if (*p == '"') {
 			size_t k = 0;
 			for (p++; *p && *p != '"'; p++) {
