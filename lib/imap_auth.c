@@ -67,8 +67,10 @@ int imap_auth_plain(struct imap *im, const char *users_file, char *box)
 	int ok = 0;
 
 	if (!ip_atom(&im->ip, &mech) || (ip_sp(&im->ip) && !ip_astring(&im->ip, &ir)) ||
-	    !imap_args_end(im, "AUTHENTICATE mechanism [initial-response]"))
+	    !ip_eol(&im->ip)) {
+		imap_reply(im, "BAD", "syntax: AUTHENTICATE mechanism [initial-response]");
 		return 0;
+	}
 	if (!is_word(&mech, "PLAIN"))
 		imap_reply(im, "NO", "[CANNOT] only AUTHENTICATE PLAIN is offered");
 	else if (!response(im, &ir, line, sizeof line))

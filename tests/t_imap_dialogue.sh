@@ -112,10 +112,14 @@ X
 # "\0gizem\0001234" and "\0gizem\0wrong" in base64 (RFC 4616)
 PLAIN=AGdpemVtADEyMzQ=
 WRONG=AGdpemVtAHdyb25n
-chat_ok "AUTHENTICATE PLAIN: a continuation, cancel, bad base64, wrong password, other mechanisms" -- $IMAP <<X
+chat_ok "AUTHENTICATE PLAIN: a continuation, cancel, bad base64, wrong password, other mechanisms, a mechanism that is no atom (found by fuzz_imap_server: no reply, and the session aborted)" -- $IMAP <<X
 S: * OK*
 C: a AUTHENTICATE LOGIN
 S= a NO [CANNOT] only AUTHENTICATE PLAIN is offered
+C: a0 AUTHENTICATE (PLAIN
+S= a0 BAD syntax: AUTHENTICATE mechanism [initial-response]
+C: a1 AUTHENTICATE PLAIN AGdp (x
+S= a1 BAD syntax: AUTHENTICATE mechanism [initial-response]
 C: b AUTHENTICATE PLAIN
 S= + 
 C: *
