@@ -199,20 +199,28 @@ static void header_end(struct parser *ps, long long next, unsigned long long nex
 
 /* Close the parts open below depth d at this end; lf_end is the
  * number of the line whose LF is the first not in them (RFC 3501 7.4.2:
- * body-fld-lines counts the line breaks in the body, as Dovecot does). */
+ * body-fld-lines counts the line breaks in the body, as Dovecot does).
+ * A part that began, or whose body began, past the end (on the CRLF
+ * a boundary owns, RFC 2046 5.1.1) is cut back to it: no part reaches
+ * past the part that holds it. */
 static void close_to(struct parser *ps, int d, long long end, unsigned long long end_c,
                      unsigned long long lf_end)
 {
 	for (; ps->depth > d; ps->depth--) {
 		struct imsg_part *p = &ps->m->part[ps->open[ps->depth]];
-		if (!p->in_body) { /* no blank line: all header, no body */
+		if (!p->in_body) /* no blank line: all header, no body */
 			keep_value(ps);
-			p->body_off = end > p->hdr_off ? end : p->hdr_off;
-			p->body_c = end_c > p->hdr_c ? end_c : p->hdr_c;
+		if (p->hdr_off > end || p->hdr_c > end_c) {
+			p->hdr_off = end;
+			p->hdr_c = end_c;
+		}
+		if (!p->in_body || p->body_off > end || p->body_c > end_c) {
+			p->body_off = end;
+			p->body_c = end_c;
 			p->body_line = lf_end;
 		}
-		p->end_off = end > p->body_off ? end : p->body_off;
-		p->end_c = end_c > p->body_c ? end_c : p->body_c;
+		p->end_off = end;
+		p->end_c = end_c;
 		p->lines = lf_end > p->body_line ? lf_end - p->body_line : 0;
 		p->closed = true;
 	}

@@ -189,6 +189,12 @@ static void check_parts(const struct imsg *m)
 	fuzz_check(m->size == crlf_len);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct imsg_part *p = &m->part[i];
+		if (getenv("FUZZ_SHOW"))
+			fprintf(stderr, "part %zu: parent %d depth %u msg %d mp %d "
+			        "rfc822 %d ended %d off %lld %lld %lld c %llu %llu %llu\n",
+			        i, p->parent, p->depth, p->is_msg, p->multipart,
+			        p->rfc822, p->ended, p->hdr_off, p->body_off,
+			        p->end_off, p->hdr_c, p->body_c, p->end_c);
 		fuzz_check(p->hdr_off <= p->body_off && p->body_off <= p->end_off);
 		fuzz_check(p->hdr_c <= p->body_c && p->body_c <= p->end_c);
 		fuzz_check(p->end_c <= m->size);

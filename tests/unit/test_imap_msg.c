@@ -142,6 +142,25 @@ int main(void)
 	imsg_free(&m);
 	close(fd);
 
+	/* Found by fuzz_imap_msg: the blank line ending an attached
+	 * message's header was also the CRLF its boundary owns; the inner
+	 * message then reached past its part, and BODY[1.HEADER] was
+	 * longer than BODY[1]. */
+	fd = file_of("Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+	             "Content-Type: message/rfc822\n\nSubject: in\n\n--b--\n");
+	CHECK("attached message ending on its boundary: inside its part",
+	      imsg_parse(fd, &m) == 0 && m.n == 3 && m.part[2].parent == 1 &&
+	      m.part[2].end_c <= m.part[1].end_c && m.part[2].body_c <= m.part[1].end_c);
+	memset(&sec, 0, sizeof sec);
+	sec.nparts = 1;
+	sec.part[0] = 1;
+	CHECK_STR("... BODY[1]", sent(fd, &m, &sec, 0), "{13}\r\nSubject: in\r\n");
+	sec.kind = SEC_HEADER;
+	CHECK_STR("... BODY[1.HEADER] no longer than it", sent(fd, &m, &sec, 0),
+	          "{13}\r\nSubject: in\r\n");
+	imsg_free(&m);
+	close(fd);
+
 	fd = file_of("Subject: no body\nX: y\n");
 	CHECK("a header without a blank line has an empty body",
 	      imsg_parse(fd, &m) == 0 && m.part[0].body_c == m.size && m.size == 24);
