@@ -1,7 +1,9 @@
 /* conn: the line reader, line writer and trace.  See conn.h. */
 #include "conn.h"
+#include "tls.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -55,6 +57,21 @@ void conn_trace(const struct conn *c, const char *tag, const char *p,
 	fwrite(line, 1, k + n + 1, stderr); /* one write: lines stay whole */
 }
 
+/* The two places bytes cross to the peer: the fd, or TLS over it. */
+static ssize_t conn_io_read(struct conn *c, void *p, size_t n)
+{
+	if (c->tls)
+		return tls_read(c->tls, p, n, c->timeout_ms);
+	return read(c->rfd, p, n);
+}
+
+static ssize_t conn_io_write(struct conn *c, const void *p, size_t n)
+{
+	if (c->tls)
+		return tls_write(c->tls, p, n, c->timeout_ms);
+	return write(c->wfd, p, n);
+}
+
 /* Wait until fd is ready; 1 ready, 0 timeout, -1 error, -2 stop. */
 static int wait_fd(struct conn *c, int fd, short events)
 {
@@ -86,7 +103,7 @@ static long fill(struct conn *c)
 		return -CONN_ERROR;
 	if (c->rpos == c->rlen)
 		c->rpos = c->rlen = 0;
-	w = wait_fd(c, c->rfd, POLLIN);
+	w = conn_tls_pending(c) ? 1 : wait_fd(c, c->rfd, POLLIN);
 	if (w == 0)
 		return -CONN_TIMEOUT;
 	if (w == -2)
@@ -94,7 +111,7 @@ static long fill(struct conn *c)
 	if (w < 0)
 		return -CONN_ERROR;
 	do
-		n = read(c->rfd, c->rbuf + c->rlen, sizeof c->rbuf - c->rlen);
+		n = conn_io_read(c, c->rbuf + c->rlen, sizeof c->rbuf - c->rlen);
 	while (n < 0 && errno == EINTR && !stop_requested);
 	if (n < 0) {
 		c->err = errno;
@@ -184,7 +201,7 @@ int conn_flush(struct conn *c)
 			c->wlen = 0;
 			return -1;
 		}
-		ssize_t n = write(c->wfd, c->wbuf + off, c->wlen - off);
+		ssize_t n = conn_io_write(c, c->wbuf + off, c->wlen - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -256,5 +273,69 @@ const char *conn_status_text(const struct conn *c, enum conn_status st)
 	case CONN_ERROR:
 		break;
 	}
+	if (c->tls && c->err == EPROTO) /* TLS has its own words for it */
+		return tls_error(c->tls);
 	return c->err ? strerror(c->err) : "I/O error";
+}
+
+/* ---- TLS: STARTTLS, STLS and implicit TLS (lib/tls) ---- */
+
+bool conn_tls_active(const struct conn *c)
+{
+	return c->tls != NULL;
+}
+
+bool conn_tls_pending(const struct conn *c)
+{
+	return c->tls != NULL && tls_pending(c->tls);
+}
+
+int conn_start_tls(struct conn *c, struct tls_ctx *ctx, bool server,
+                   char *err, size_t cap)
+{
+	char what[TLS_ERR_LEN];
+	size_t dropped;
+	int rc;
+
+	if (c->tls) {
+		snprintf(err, cap, "TLS is already active");
+		return -1;
+	}
+	if (c->wlen > 0 && conn_flush(c) < 0) { /* the 220 / +OK first */
+		snprintf(err, cap, "%s", conn_status_text(c, CONN_ERROR));
+		return -1;
+	}
+	dropped = c->rlen - c->rpos; /* CVE-2011-0411: never executed */
+	c->rpos = c->rlen = 0;
+	c->tls = tls_new(err, cap, ctx, c->rfd, c->wfd, server);
+	if (c->tls == NULL)
+		return -1;
+	do
+		rc = tls_handshake(c->tls, c->timeout_ms);
+	while (rc < 0 && errno == EINTR && !stop_requested);
+	if (rc < 0) {
+		snprintf(err, cap, "%s", tls_error(c->tls));
+		tls_free(c->tls);
+		c->tls = NULL;
+		return -1;
+	}
+	if (dropped > 0) {
+		snprintf(what, sizeof what, "discarded %zu bytes sent in clear "
+		         "text before the handshake", dropped);
+		conn_trace(c, "-- TLS: ", what, strlen(what));
+	}
+	tls_describe(c->tls, what, sizeof what);
+	conn_trace(c, "-- TLS: ", what, strlen(what));
+	return dropped > INT_MAX ? INT_MAX : (int)dropped;
+}
+
+void conn_end_tls(struct conn *c)
+{
+	if (c->tls == NULL)
+		return;
+	if (c->wlen > 0)
+		conn_flush(c);
+	tls_shutdown(c->tls);
+	tls_free(c->tls);
+	c->tls = NULL;
 }

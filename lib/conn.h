@@ -31,6 +31,9 @@ enum conn_status {
 
 enum conn_ending { END_NONE, END_LF, END_CRLF };
 
+struct tls;
+struct tls_ctx;
+
 struct conn {
 	int rfd, wfd;
 	int timeout_ms;          /* idle limit for each read and write */
@@ -39,6 +42,7 @@ struct conn {
 	const char *out_tag;
 	bool saw_cr;             /* the peer has sent a CR at some point */
 	int err;                 /* errno of the last CONN_ERROR */
+	struct tls *tls;         /* after conn_start_tls(): all I/O goes here */
 	size_t rpos, rlen, wlen;
 	unsigned char rbuf[CONN_BUF];
 	unsigned char wbuf[CONN_BUF];
@@ -79,6 +83,23 @@ int conn_flush(struct conn *c);
 /* Print one line of the trace: tag then text minus its line ending. */
 void conn_trace(const struct conn *c, const char *tag, const char *p,
                 size_t n);
+
+/*
+ * TLS (lib/tls; a build without it fails here with TLS_UNAVAILABLE).
+ * conn_start_tls flushes what is pending, DISCARDS whatever the peer
+ * sent in clear text and is still unread (CVE-2011-0411: a command
+ * pipelined after STARTTLS/STLS must never run inside TLS), runs the
+ * handshake and traces "-- TLS: ..." under -v.  Returns how many bytes
+ * it discarded, or -1 with err saying why.  server picks the side; a
+ * client's ctx carries the host name to verify.
+ */
+int conn_start_tls(struct conn *c, struct tls_ctx *ctx, bool server,
+                   char *err, size_t cap);
+/* close_notify, then back to nothing: the caller closes the fds. */
+void conn_end_tls(struct conn *c);
+bool conn_tls_active(const struct conn *c);
+/* Bytes wait inside TLS that a poll() on the fd cannot see. */
+bool conn_tls_pending(const struct conn *c);
 
 /* Async-signal-safe: make blocked reads return CONN_STOP. */
 void conn_request_stop(void);
