@@ -52,12 +52,13 @@ bool tls_available(void)
 	return true;
 }
 
-/* "what: reason" with OpenSSL's most recent reason, then a clean queue. */
+/* "what: reason" with OpenSSL's first reason (the cause; later ones
+ * only say which layer passed it up), then a clean queue. */
 static void ssl_fail(char *err, size_t cap, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);
 static void ssl_fail(char *err, size_t cap, const char *fmt, ...)
 {
-	unsigned long e = ERR_peek_last_error();
+	unsigned long e = ERR_peek_error();
 	const char *reason = e ? ERR_reason_error_string(e) : NULL;
 	va_list ap;
 	size_t n;
@@ -155,16 +156,39 @@ void tls_ctx_free(struct tls_ctx *ctx)
 
 /* A key with a passphrase would make OpenSSL prompt on the terminal of
  * a server running in the background: refuse it instead. */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
+static int no_passphrase(char *buf, int size, int rwflag, void *asked)
 {
-	(void)buf, (void)size, (void)rwflag, (void)u;
+	(void)buf, (void)size, (void)rwflag;
+	if (asked != NULL)
+		*(bool *)asked = true;
 	return -1;
+}
+
+/* Why the key would not load, for the three usual mistakes. */
+static void key_error(char *err, size_t cap, const char *key,
+                      const char *cert, bool asked)
+{
+	unsigned long e = ERR_peek_error();
+
+	if (asked) {
+		snprintf(err, cap, "--tls-key %s is protected by a passphrase: "
+		         "make one without (scripts/mkcert.sh)", key);
+		ERR_clear_error();
+	} else if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
+	           ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH) {
+		snprintf(err, cap, "--tls-key %s does not belong to the "
+		         "certificate in %s", key, cert);
+		ERR_clear_error();
+	} else {
+		ssl_fail(err, cap, "--tls-key %s: no PEM private key", key);
+	}
 }
 
 struct tls_ctx *tls_server_ctx(char *err, size_t cap, const char *cert,
                                const char *key)
 {
 	struct tls_ctx *ctx;
+	bool asked = false;
 
 	if (!readable(err, cap, "--tls-cert", cert) ||
 	    !readable(err, cap, "--tls-key", key))
@@ -173,16 +197,15 @@ struct tls_ctx *tls_server_ctx(char *err, size_t cap, const char *cert,
 	if (ctx == NULL)
 		return NULL;
 	SSL_CTX_set_default_passwd_cb(ctx->ssl, no_passphrase);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx->ssl, &asked);
 	if (SSL_CTX_use_certificate_chain_file(ctx->ssl, cert) != 1) {
 		ssl_fail(err, cap, "--tls-cert %s: no PEM certificate", cert);
 	} else if (SSL_CTX_use_PrivateKey_file(ctx->ssl, key,
-	                                       SSL_FILETYPE_PEM) != 1) {
-		ssl_fail(err, cap, "--tls-key %s: no PEM key without a "
-		         "passphrase", key);
-	} else if (SSL_CTX_check_private_key(ctx->ssl) != 1) {
-		ssl_fail(err, cap, "--tls-key %s does not belong to the "
-		         "certificate in %s", key, cert);
+	                                       SSL_FILETYPE_PEM) != 1 ||
+	           SSL_CTX_check_private_key(ctx->ssl) != 1) {
+		key_error(err, cap, key, cert, asked);
 	} else {
+		SSL_CTX_set_default_passwd_cb_userdata(ctx->ssl, NULL);
 		/* A session is a process of its own: nothing to resume, so
 		 * no tickets to clutter the students' capture. */
 		SSL_CTX_set_session_cache_mode(ctx->ssl, SSL_SESS_CACHE_OFF);
@@ -407,8 +430,8 @@ static int failed(struct tls *t, int s, const char *what)
 		ssl_fail(t->err, sizeof t->err, "TLS %s failed", what);
 		errno = EPROTO;
 	} else {
-		snprintf(t->err, sizeof t->err, "TLS %s: %s", what,
-		         strerror(errno));
+		snprintf(t->err, sizeof t->err, "TLS %s failed: %s", what,
+		         errno == ETIMEDOUT ? "timed out" : strerror(errno));
 	}
 	return -1;
 }
@@ -553,10 +576,7 @@ void tls_free(struct tls *t)
 
 #else /* a build without TLS: every entry point says how to get one */
 
-bool tls_available(void)
-{
-	return false;
-}
+bool tls_available(void) { return false; }
 
 struct tls_ctx *tls_server_ctx(char *err, size_t cap, const char *cert,
                                const char *key)
@@ -569,14 +589,7 @@ struct tls_ctx *tls_server_ctx(char *err, size_t cap, const char *cert,
 struct tls_ctx *tls_client_ctx(char *err, size_t cap,
                                const struct tls_client_opts *o)
 {
-	(void)o;
-	snprintf(err, cap, "%s", TLS_UNAVAILABLE);
-	return NULL;
-}
-
-void tls_ctx_free(struct tls_ctx *ctx)
-{
-	(void)ctx;
+	return tls_server_ctx(err, cap, o->host, NULL);
 }
 
 struct tls *tls_new(char *err, size_t cap, struct tls_ctx *ctx, int rfd,
@@ -587,7 +600,14 @@ struct tls *tls_new(char *err, size_t cap, struct tls_ctx *ctx, int rfd,
 	return NULL;
 }
 
-/* No struct tls can exist here; these only keep the linker content. */
+/* No context and no session can exist here: the rest are never
+ * reached with anything but NULL, and only keep the linker content. */
+void tls_ctx_free(struct tls_ctx *ctx) { (void)ctx; }
+void tls_shutdown(struct tls *t) { (void)t; }
+void tls_free(struct tls *t) { (void)t; }
+bool tls_pending(const struct tls *t) { (void)t; return false; }
+const char *tls_error(const struct tls *t) { (void)t; return TLS_UNAVAILABLE; }
+
 int tls_handshake(struct tls *t, int timeout_ms)
 {
 	(void)t, (void)timeout_ms;
@@ -597,44 +617,20 @@ int tls_handshake(struct tls *t, int timeout_ms)
 
 ssize_t tls_read(struct tls *t, void *buf, size_t n, int timeout_ms)
 {
-	(void)t, (void)buf, (void)n, (void)timeout_ms;
-	errno = ENOSYS;
-	return -1;
+	(void)buf, (void)n;
+	return tls_handshake(t, timeout_ms);
 }
 
 ssize_t tls_write(struct tls *t, const void *buf, size_t n, int timeout_ms)
 {
-	(void)t, (void)buf, (void)n, (void)timeout_ms;
-	errno = ENOSYS;
-	return -1;
-}
-
-bool tls_pending(const struct tls *t)
-{
-	(void)t;
-	return false;
-}
-
-const char *tls_error(const struct tls *t)
-{
-	(void)t;
-	return TLS_UNAVAILABLE;
+	(void)buf, (void)n;
+	return tls_handshake(t, timeout_ms);
 }
 
 void tls_describe(const struct tls *t, char *buf, size_t cap)
 {
 	(void)t;
-	snprintf(buf, cap, "no TLS in this build");
-}
-
-void tls_shutdown(struct tls *t)
-{
-	(void)t;
-}
-
-void tls_free(struct tls *t)
-{
-	(void)t;
+	snprintf(buf, cap, "%s", TLS_UNAVAILABLE);
 }
 
 #endif
