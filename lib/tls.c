@@ -452,7 +452,8 @@ int tls_handshake(struct tls *t, int timeout_ms)
 			errno = EPROTO;
 			return -1;
 		}
-		if (s == 1) {
+		if (s == 1 || errno == EPIPE || errno == ECONNRESET) {
+			/* however the close reached us: the same words */
 			snprintf(t->err, sizeof t->err, "TLS handshake failed: "
 			         "the peer closed the connection");
 			errno = EPROTO;
@@ -566,10 +567,12 @@ void tls_free(struct tls *t)
 {
 	if (t == NULL)
 		return;
-	if (t->rflags >= 0)
-		fcntl(t->rfd, F_SETFL, t->rflags);
+	/* Reverse order: fds 0 and 1 of an inetd session may share one
+	 * open file, whose flags wflags saw after rfd's change. */
 	if (t->wflags >= 0)
 		fcntl(t->wfd, F_SETFL, t->wflags);
+	if (t->rflags >= 0)
+		fcntl(t->rfd, F_SETFL, t->rflags);
 	SSL_free(t->ssl);
 	free(t);
 }
