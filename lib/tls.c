@@ -32,7 +32,7 @@
 
 struct tls_ctx {
 	SSL_CTX *ssl;
-	bool insecure;
+	bool server, insecure;
 	int keylog_fd;             /* SSLKEYLOGFILE, or -1 */
 	char host[TLS_HOST_MAX + 1]; /* client: the name to verify */
 };
@@ -129,6 +129,7 @@ static struct tls_ctx *ctx_new(char *err, size_t cap, bool server)
 		return NULL;
 	}
 	ctx->keylog_fd = -1;
+	ctx->server = server;
 	ctx->ssl = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
 	if (ctx->ssl == NULL) {
 		ssl_fail(err, cap, "cannot set up TLS");
@@ -312,8 +313,15 @@ static int set_nonblock(int fd, int *saved)
 struct tls *tls_new(char *err, size_t cap, struct tls_ctx *ctx, int rfd,
                     int wfd, bool server)
 {
-	struct tls *t = calloc(1, sizeof *t);
+	struct tls *t;
 
+	if (ctx->server != server) {
+		snprintf(err, cap, "cannot start TLS: a %s context on the %s "
+		         "side", ctx->server ? "server" : "client",
+		         server ? "server" : "client");
+		return NULL;
+	}
+	t = calloc(1, sizeof *t);
 	if (t == NULL) {
 		snprintf(err, cap, "TLS: out of memory");
 		return NULL;

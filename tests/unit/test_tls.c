@@ -457,6 +457,9 @@ static void test_pipes(struct tls_ctx *cli)
 	          "+OK STAT");
 	CHECK("starting TLS twice is refused",
 	      twice < 0 && strstr(err, "already active"));
+	CHECK("a client context on the server side is refused",
+	      tls_new(err, sizeof err, cli, up[1], up[1], true) == NULL &&
+	      strstr(err, "a client context on the server side"));
 	conn_end_tls(&c);
 	close(down[0]);
 	close(up[1]);
