@@ -42,6 +42,7 @@ struct tls {
 	const struct tls_ctx *ctx;
 	bool server;
 	bool broken;            /* a fatal error: no close_notify may follow */
+	short want;             /* POLLIN or POLLOUT: what the last call awaited */
 	int rfd, wfd;
 	int rflags, wflags;     /* the fds' flags before TLS, given back */
 	char err[TLS_ERR_LEN];
@@ -137,6 +138,8 @@ static struct tls_ctx *ctx_new(char *err, size_t cap, bool server)
 		return NULL;
 	}
 	SSL_CTX_set_app_data(ctx->ssl, ctx);
+	/* A write retried after EAGAIN may come from another address. */
+	SSL_CTX_set_mode(ctx->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_CTX_set_min_proto_version(ctx->ssl, TLS_MIN_VERSION);
 	if (!open_keylog(err, cap, ctx)) {
 		tls_ctx_free(ctx);
@@ -364,6 +367,17 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	return -1;
 }
 
+/* Wait for fd, or (timeout_ms 0) let the caller wait: -1, EAGAIN. */
+static int wait_for(struct tls *t, int fd, short events, int timeout_ms)
+{
+	t->want = events;
+	if (timeout_ms == 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return wait_fd(fd, events, timeout_ms);
+}
+
 /* What a failed handshake means, in words that say what to do. */
 static void handshake_error(struct tls *t)
 {
@@ -407,9 +421,9 @@ static int settle(struct tls *t, int rc, int timeout_ms)
 
 	switch (SSL_get_error(t->ssl, rc)) {
 	case SSL_ERROR_WANT_READ:
-		return wait_fd(t->rfd, POLLIN, timeout_ms);
+		return wait_for(t, t->rfd, POLLIN, timeout_ms);
 	case SSL_ERROR_WANT_WRITE:
-		return wait_fd(t->wfd, POLLOUT, timeout_ms);
+		return wait_for(t, t->wfd, POLLOUT, timeout_ms);
 	case SSL_ERROR_ZERO_RETURN:
 		return 1;
 	case SSL_ERROR_SYSCALL:
@@ -434,6 +448,8 @@ static int settle(struct tls *t, int rc, int timeout_ms)
 /* errno and t->err for a failure settle() reported. */
 static int failed(struct tls *t, int s, const char *what)
 {
+	if (s == -1 && errno == EAGAIN)
+		return -1; /* no failure: the caller waits (timeout_ms 0) */
 	if (s == -2) {
 		ssl_fail(t->err, sizeof t->err, "TLS %s failed", what);
 		errno = EPROTO;
@@ -511,6 +527,11 @@ ssize_t tls_write(struct tls *t, const void *buf, size_t n, int timeout_ms)
 			return failed(t, s < 0 ? s : -1, "write");
 	}
 	return (ssize_t)done;
+}
+
+short tls_wants(const struct tls *t)
+{
+	return t ? t->want : 0;
 }
 
 bool tls_pending(const struct tls *t)
@@ -617,6 +638,7 @@ void tls_ctx_free(struct tls_ctx *ctx) { (void)ctx; }
 void tls_shutdown(struct tls *t) { (void)t; }
 void tls_free(struct tls *t) { (void)t; }
 bool tls_pending(const struct tls *t) { (void)t; return false; }
+short tls_wants(const struct tls *t) { (void)t; return 0; }
 const char *tls_error(const struct tls *t) { (void)t; return TLS_UNAVAILABLE; }
 
 int tls_handshake(struct tls *t, int timeout_ms)

@@ -64,9 +64,13 @@ int tls_handshake(struct tls *t, int timeout_ms);
  * at the end (close_notify, or the peer just closed), -1 with errno
  * EINTR (a signal: call again), ETIMEDOUT, or EPROTO (tls_error() says
  * why).  tls_write writes all n bytes or returns -1.
+ * timeout_ms 0 never waits: -1 with errno EAGAIN means "poll() for
+ * tls_wants(t) (POLLIN or POLLOUT; a read may need to write), then call
+ * again with the same arguments"; tls_handshake() works the same way.
  */
 ssize_t tls_read(struct tls *t, void *buf, size_t n, int timeout_ms);
 ssize_t tls_write(struct tls *t, const void *buf, size_t n, int timeout_ms);
+short tls_wants(const struct tls *t);
 
 /* Decrypted or received bytes wait inside the library: a poll() on the
  * socket would not see them, so read before waiting. */

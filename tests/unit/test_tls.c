@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +467,39 @@ static void test_pipes(struct tls_ctx *cli)
 	reap(pid);
 }
 
+/* timeout 0: the caller does the waiting (for conn's own wait loop). */
+static void test_no_wait(struct tls_ctx *cli)
+{
+	char err[TLS_ERR_LEN], buf[64] = "";
+	struct conn c;
+	int fds[2];
+	ssize_t n = -1;
+	pid_t pid = fork_server(fds, serve_echo, self_srv);
+
+	conn_init(&c, fds[0], fds[0], T_TIMEOUT, false, CONN_CLIENT);
+	if (conn_start_tls(&c, cli, false, err, sizeof err) == 0) {
+		errno = 0;
+		n = tls_read(c.tls, buf, sizeof buf, 0);
+		CHECK("timeout 0, nothing there: -1, EAGAIN, wants POLLIN",
+		      n == -1 && errno == EAGAIN && tls_wants(c.tls) == POLLIN);
+		conn_send_line(&c, "HELLO", 5);
+		conn_flush(&c);
+		for (int i = 0; i < 50 && n < 0; i++) {
+			struct pollfd p = { fds[0], tls_wants(c.tls), 0 };
+			poll(&p, 1, 100);
+			n = tls_read(c.tls, buf, sizeof buf - 1, 0);
+			if (n < 0 && errno != EAGAIN)
+				break;
+		}
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK_STR("... then poll() and the same call: the reply", buf,
+	          "250 got HELLO\r\n");
+	conn_end_tls(&c);
+	close(fds[0]);
+	reap(pid);
+}
+
 /* inetd's fds 0 and 1 share one open file: after TLS it must block
  * again, or the plain I/O that follows would fail with EAGAIN. */
 static void test_fd_flags(struct tls_ctx *cli)
@@ -645,6 +679,7 @@ int main(void)
 	test_trace();
 	test_pipes(cli);
 	test_fd_flags(cli);
+	test_no_wait(cli);
 	test_failures(cli);
 	test_bad_files();
 	tls_ctx_free(cli);
