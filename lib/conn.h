@@ -90,8 +90,9 @@ void conn_trace(const struct conn *c, const char *tag, const char *p,
  * sent in clear text and is still unread (CVE-2011-0411: a command
  * pipelined after STARTTLS/STLS must never run inside TLS), runs the
  * handshake and traces "-- TLS: ..." under -v.  Returns how many bytes
- * it discarded, or -1 with err saying why.  server picks the side; a
- * client's ctx carries the host name to verify.
+ * it discarded, or -1 with err saying why; after a failed handshake the
+ * connection is of no more use: end the session.  server picks the
+ * side; a client's ctx carries the host name to verify.
  */
 int conn_start_tls(struct conn *c, struct tls_ctx *ctx, bool server,
                    char *err, size_t cap);
