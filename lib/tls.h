@@ -83,8 +83,9 @@ const char *tls_error(const struct tls *t);
  * peer's certificate on a client, its own on a server). */
 void tls_describe(const struct tls *t, char *buf, size_t cap);
 
-/* Send close_notify (without waiting for the peer's), then free t and
- * give the fds their blocking mode back.  tls_free(NULL) does nothing. */
+/* tls_shutdown sends close_notify (not after a fatal error; it does not
+ * wait for the peer's).  tls_free frees t and gives the fds their
+ * blocking mode back; tls_free(NULL) does nothing. */
 void tls_shutdown(struct tls *t);
 void tls_free(struct tls *t);
 
