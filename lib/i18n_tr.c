@@ -62,9 +62,9 @@ const struct i18n_msg i18n_msgs[] = {
 	{ "user name or password over %d octets",
 	  "kullanıcı adı ya da parola %d baytı aşıyor" },
 	{ "the server offers STARTTLS but no AUTH: it probably offers AUTH only "
-	  "after STARTTLS (RFC 3207), and this client has no TLS",
+	  "after STARTTLS (RFC 3207); try --starttls",
 	  "sunucu STARTTLS sunuyor ama AUTH sunmuyor: büyük olasılıkla AUTH'u "
-	  "yalnızca STARTTLS'ten sonra sunuyor (RFC 3207) ve bu istemcide TLS yok" },
+	  "yalnızca STARTTLS'ten sonra sunuyor (RFC 3207); --starttls ile deneyin" },
 	{ "the server offers no AUTH (RFC 4954): it takes no login",
 	  "sunucu AUTH sunmuyor (RFC 4954): oturum açmayı kabul etmiyor" },
 	{ "the server offers neither AUTH PLAIN nor AUTH LOGIN",
@@ -393,6 +393,25 @@ const struct i18n_msg i18n_msgs[] = {
 	  "TLS zaten etkin" },
 	{ "discarded %zu bytes sent in clear text before the handshake",
 	  "el sıkışmasından önce açık metin olarak gönderilen %zu bayt atıldı" },
+	/* TLS options (lib/tls_setup.c), TLS in the clients */
+	{ "--cafile and --insecure go with --tls or --starttls/--stls",
+	  "--cafile ve --insecure, --tls ya da --starttls/--stls ile birlikte verilir" },
+	{ "--insecure: the server's certificate is not checked; anyone in between can read and change this session",
+	  "--insecure: sunucunun sertifikası denetlenmiyor; aradaki herkes bu oturumu okuyup değiştirebilir" },
+	{ "TLS needs both --tls-cert FILE and --tls-key FILE (scripts/mkcert.sh makes them)",
+	  "TLS için hem --tls-cert DOSYA hem --tls-key DOSYA gerekir (scripts/mkcert.sh üretir)" },
+	{ "TLS failed: %s",
+	  "TLS başarısız: %s" },
+	{ "no TLS",
+	  "TLS yok" },
+	{ "discarded %d bytes sent in clear text after STARTTLS/STLS",
+	  "STARTTLS/STLS'ten sonra açık metin olarak gönderilen %d bayt atıldı" },
+	{ "TLS started",
+	  "TLS başladı" },
+	{ "the server does not offer STARTTLS (RFC 3207): not sending anything in clear text",
+	  "sunucu STARTTLS sunmuyor (RFC 3207): açık metin olarak hiçbir şey gönderilmiyor" },
+	{ "the server does not offer STLS (RFC 2595): not sending the password in clear text",
+	  "sunucu STLS sunmuyor (RFC 2595): parola açık metin olarak gönderilmiyor" },
 };
 
 const size_t i18n_nmsgs = sizeof i18n_msgs / sizeof i18n_msgs[0];
