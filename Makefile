@@ -78,6 +78,11 @@ bench: all $(TOOLS)
 demo: all
 	@sh scripts/demo.sh
 
+# The journey over STARTTLS and STLS, captured and decrypted (SPEC "TLS").
+demo-tls:
+	$(MAKE) TLS=1 all
+	@sh scripts/demo.sh --tls
+
 journey: all
 	@sh scripts/journey.sh
 
@@ -92,4 +97,4 @@ install: all
 clean:
 	rm -f $(PROGS) $(LIB_OBJ) lib/libmailab.a $(UNIT) $(TOOLS) tests/shim/*.so
 
-.PHONY: all test asan bench demo journey install clean
+.PHONY: all test asan bench demo demo-tls journey install clean

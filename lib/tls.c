@@ -11,9 +11,12 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -349,6 +352,9 @@ struct tls *tls_new(char *err, size_t cap, struct tls_ctx *ctx, int rfd,
 		tls_free(t);
 		return NULL;
 	}
+	/* Whole records already: Nagle would hold the first line after
+	 * the handshake until a delayed ACK (40 ms on Linux). */
+	setsockopt(wfd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	if (server)
 		SSL_set_accept_state(t->ssl);
 	else
