@@ -246,6 +246,7 @@ int smtp_open_tls(struct smtp_client *c, const char *host, unsigned port,
 
 	clear_state(c);
 	c->conn.rfd = c->conn.wfd = -1;
+	c->conn.tls = NULL; /* smtp_close() may follow a failed connect */
 	if (fd == NET_ERR_NOHOST)
 		return fail(c, SMTP_ERR_NOHOST, "%s", err);
 	if (fd == NET_ERR_TIMEOUT)

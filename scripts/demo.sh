@@ -133,8 +133,8 @@ step_fetch() {
 }
 
 if $TLS; then
-	# shellcheck source=scripts/demo_tls.sh
-	. "$TOP/scripts/demo_tls.sh"
+	# shellcheck source=scripts/demo_tls.inc
+	. "$TOP/scripts/demo_tls.inc"
 	tls_journey
 	exit 0
 fi
