@@ -266,10 +266,13 @@ static void outgoing_close(struct outgoing *og)
 /* ---- the session ---- */
 
 /* Connect, greet, log in: everything before the first MAIL. */
+/* --starttls, --tls: what verifies the server; freed after QUIT. */
+static struct tls_ctx *tls_ctx;
+
 static int session_start(struct smtp_client *c, const struct options *o)
 {
-	struct tls_ctx *ctx = o->tls.mode == TLS_NONE ? NULL
-	                    : tls_client_for(&o->tls, o->host);
+	struct tls_ctx *ctx = tls_ctx = o->tls.mode == TLS_NONE ? NULL
+	                              : tls_client_for(&o->tls, o->host);
 	char name[256];
 	int rc;
 
@@ -358,6 +361,7 @@ static int send_mail(const struct options *o)
 	}
 	str_copy(err, smtp_error(&c), sizeof err); /* QUIT may overwrite it */
 	smtp_quit(&c); /* or only close, when the connection is broken */
+	tls_ctx_free(tls_ctx);
 	outgoing_close(&og);
 	return report(o, &env, &res, rc, err);
 }

@@ -475,6 +475,7 @@ static int run(const struct options *o)
 		                                    : fail(&c, rc, "STAT/LIST/UIDL");
 	pop3_close(&c.pop);
 	close(fd);
+	tls_ctx_free(c.tls);
 	free(c.sizes);
 	free(c.kept);
 	free(c.ids);

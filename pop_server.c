@@ -668,5 +668,7 @@ int main(int argc, char **argv)
 	tls_server_ready(&cfg.tls, &srv, pop_tls_session);
 	if (users_readable(cfg.users_file) < 0)
 		die(EX_NOINPUT, _("cannot read users file %s"), cfg.users_file);
-	return stdio ? server_stdio(&srv) : server_run(&srv);
+	int rc = stdio ? server_stdio(&srv) : server_run(&srv);
+	tls_ctx_free(cfg.tls.ctx);
+	return rc;
 }

@@ -786,5 +786,7 @@ int main(int argc, char **argv)
 	/* users_readable() also warns about names that are no mailbox. */
 	if (users_readable(cfg.users_file) < 0 && cfg.check_rcpt)
 		die(EX_NOINPUT, _("cannot read users file %s"), cfg.users_file);
-	return stdio ? server_stdio(&srv) : server_run(&srv);
+	int rc = stdio ? server_stdio(&srv) : server_run(&srv);
+	tls_ctx_free(cfg.tls.ctx);
+	return rc;
 }

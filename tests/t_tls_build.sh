@@ -31,15 +31,24 @@ for p in $progs; do
 	fi
 done
 
-if have nm && [ -f lib/tls.o ]; then
-	n=$(nm lib/tls.o | grep -c ' U SSL_')
+# The archive holds one of lib/tls.o (OpenSSL) and lib/tls_none.o (the
+# stubs), never both: the Makefile picks one per build.
+if have nm && have ar && [ -f lib/libmailab.a ]; then
+	members=$(ar t lib/libmailab.a)
+	n=$(nm lib/libmailab.a 2>/dev/null | grep -c ' U SSL_')
 	if [ "$build" = 1 ]; then
-		check "make TLS=1: lib/tls.o calls OpenSSL" test "$n" -gt 0
+		check "make TLS=1: lib/tls.o in the archive, calling OpenSSL" \
+		    sh -c "echo '$members' | grep -qx tls.o && test $n -gt 0"
+		check "make TLS=1: no stubs (tls_none.o) beside it" \
+		    sh -c "! echo '$members' | grep -qx tls_none.o"
 	else
-		check "make: lib/tls.o is the stubs, no SSL_ symbol" test "$n" -eq 0
+		check "make: the stubs (tls_none.o) in the archive, no SSL_ symbol" \
+		    sh -c "echo '$members' | grep -qx tls_none.o && test $n -eq 0"
+		check "make: no lib/tls.o in the archive" \
+		    sh -c "! echo '$members' | grep -qx tls.o"
 	fi
 else
-	skip "the symbols of lib/tls.o" "nm not installed or lib/tls.o not built"
+	skip "the members of lib/libmailab.a" "nm or ar not installed, or not built"
 fi
 
 if [ "$build" = 0 ] && [ -x tests/unit/test_tls ]; then
