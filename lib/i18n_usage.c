@@ -435,6 +435,53 @@ const struct i18n_msg i18n_usage[] = {
 	    "yakalayın:  tcp.port == 1143\n"
 	    "1143, IMAP'in alışılmış portu 143 olmadığından komutları çözülmüş görmek\n"
 	    "için Analyze > Decode As... > TCP port 1143 > IMAP yolunu kullanın.\n" },
+	/* TLS options (make TLS=1), one block per program */
+	{
+	    "TLS (make TLS=1):\n"
+	    "      --tls-cert FILE --tls-key FILE  offer STARTTLS (RFC 3207)\n"
+	    "      --tls-port PORT    also listen with implicit TLS (RFC 8314;\n"
+	    "                         the lab uses 1465)\n"
+	    "      --auth-tls-only    offer AUTH only inside TLS\n",
+	    "TLS (make TLS=1 ile):\n"
+	    "      --tls-cert DOSYA --tls-key DOSYA  STARTTLS sun (RFC 3207)\n"
+	    "      --tls-port PORT    ayrıca doğrudan TLS ile dinle (RFC 8314;\n"
+	    "                         laboratuvar 1465 kullanır)\n"
+	    "      --auth-tls-only    AUTH'u yalnızca TLS içinde sun\n" },
+	{
+	    "TLS (make TLS=1):\n"
+	    "      --tls-cert FILE --tls-key FILE  offer STLS (RFC 2595)\n"
+	    "      --tls-port PORT    also listen with implicit TLS (RFC 8314;\n"
+	    "                         the lab uses 1995)\n",
+	    "TLS (make TLS=1 ile):\n"
+	    "      --tls-cert DOSYA --tls-key DOSYA  STLS sun (RFC 2595)\n"
+	    "      --tls-port PORT    ayrıca doğrudan TLS ile dinle (RFC 8314;\n"
+	    "                         laboratuvar 1995 kullanır)\n" },
+	{
+	    "TLS (make TLS=1):\n"
+	    "      --starttls         STARTTLS before anything else (RFC 3207);\n"
+	    "                         fails if the server does not offer it\n"
+	    "      --tls              implicit TLS (RFC 8314; default port 1465)\n"
+	    "      --cafile FILE      trust the certificates in FILE too\n"
+	    "      --insecure         do not check the server's certificate\n",
+	    "TLS (make TLS=1 ile):\n"
+	    "      --starttls         her şeyden önce STARTTLS (RFC 3207);\n"
+	    "                         sunucu sunmuyorsa başarısız olur\n"
+	    "      --tls              doğrudan TLS (RFC 8314; varsayılan port 1465)\n"
+	    "      --cafile DOSYA     DOSYA'daki sertifikalara da güven\n"
+	    "      --insecure         sunucunun sertifikasını denetleme\n" },
+	{
+	    "TLS (make TLS=1):\n"
+	    "      --stls            STLS before logging in (RFC 2595); fails\n"
+	    "                        if the server does not offer it\n"
+	    "      --tls             implicit TLS (RFC 8314; default port 1995)\n"
+	    "      --cafile FILE     trust the certificates in FILE too\n"
+	    "      --insecure        do not check the server's certificate\n",
+	    "TLS (make TLS=1 ile):\n"
+	    "      --stls            oturum açmadan önce STLS (RFC 2595); sunucu\n"
+	    "                        sunmuyorsa başarısız olur\n"
+	    "      --tls             doğrudan TLS (RFC 8314; varsayılan port 1995)\n"
+	    "      --cafile DOSYA    DOSYA'daki sertifikalara da güven\n"
+	    "      --insecure        sunucunun sertifikasını denetleme\n" },
 };
 
 const size_t i18n_nusage = sizeof i18n_usage / sizeof i18n_usage[0];
