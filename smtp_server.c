@@ -636,6 +636,8 @@ static void usage(FILE *f)
 	    "      --max-size BYTES   largest message (default 10485760)\n"
 	    "      --timeout SECONDS  idle limit per session (default 300)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --domain DOMAIN    accept mail only for DOMAIN (repeatable)\n"
 	    "      --relay DOMAIN=HOST:PORT  queue mail for DOMAIN and forward it\n"
 	    "                         to that SMTP server (repeatable)\n"

@@ -179,6 +179,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "  -U, --users FILE       name:password lines (default ./users.txt)\n"
 	    "      --timeout SECONDS  autologout after this idle time (default 600)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --stdio            one session on stdin/stdout (inetd style)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
 	    "  -h, --help             this text;  --version  the version\n",
@@ -195,6 +197,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "  -U, --users DOSYA      ad:parola satırları (varsayılan ./users.txt)\n"
 	    "      --timeout SANİYE   bu kadar boşta kalınca oturumu kapat (varsayılan 600)\n"
 	    "      --max-clients N    aynı anda en çok oturum (varsayılan 100)\n"
+	    "      --max-per-ip N     bir adresten aynı anda en çok oturum, loopback\n"
+	    "                         hariç (varsayılan 10)\n"
 	    "      --stdio            stdin/stdout üzerinde tek oturum (inetd gibi)\n"
 	    "  -v, --verbose          diyaloğu (C:/S: satırları) stderr'e yaz\n"
 	    "  -h, --help             bu metin;  --version  sürüm\n" },
@@ -236,6 +240,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "      --max-size BYTES   largest message (default 10485760)\n"
 	    "      --timeout SECONDS  idle limit per session (default 300)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --domain DOMAIN    accept mail only for DOMAIN (repeatable)\n"
 	    "      --relay DOMAIN=HOST:PORT  queue mail for DOMAIN and forward it\n"
 	    "                         to that SMTP server (repeatable)\n"
@@ -266,6 +272,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "      --max-size BAYT    en büyük ileti (varsayılan 10485760)\n"
 	    "      --timeout SANİYE   oturum başına boşta kalma sınırı (varsayılan 300)\n"
 	    "      --max-clients N    aynı anda en çok oturum (varsayılan 100)\n"
+	    "      --max-per-ip N     bir adresten aynı anda en çok oturum, loopback\n"
+	    "                         hariç (varsayılan 10)\n"
 	    "      --domain ALAN_ADI  yalnızca ALAN_ADI için posta kabul et (birden çok\n"
 	    "                         verilebilir)\n"
 	    "      --relay ALAN_ADI=SUNUCU:PORT\n"
@@ -393,6 +401,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "  -U, --users FILE       name:password lines (default ./users.txt)\n"
 	    "      --timeout SECONDS  autologout after this idle time (default 1800)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --stdio            one session on stdin/stdout (inetd style)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
 	    "  -h, --help             this text;  --version  the version\n",
@@ -410,6 +420,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "  -U, --users DOSYA      ad:parola satırları (varsayılan ./users.txt)\n"
 	    "      --timeout SANİYE   bu kadar boşta kalınca oturumu kapat (varsayılan 1800)\n"
 	    "      --max-clients N    aynı anda en çok oturum (varsayılan 100)\n"
+	    "      --max-per-ip N     bir adresten aynı anda en çok oturum, loopback\n"
+	    "                         hariç (varsayılan 10)\n"
 	    "      --stdio            stdin/stdout üzerinde tek oturum (inetd gibi)\n"
 	    "  -v, --verbose          diyaloğu (C:/S: satırları) stderr'e yaz\n"
 	    "  -h, --help             bu metin;  --version  sürüm\n" },
