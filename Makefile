@@ -17,8 +17,25 @@ ifeq ($(shell uname -s),Linux)
 LDFLAGS += -Wl,-z,now
 endif
 
+# make TLS=1: OpenSSL behind lib/tls (see SPEC "TLS").  The stamp holds
+# the setting, so switching builds recompiles lib/ without make clean.
+TLS ?= 0
+ifeq ($(TLS),1)
+TLS_CFLAGS := $(shell pkg-config --cflags openssl 2>/dev/null)
+TLS_LIBS   := $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
+override CPPFLAGS += -DMAILAB_TLS $(TLS_CFLAGS)
+override LDFLAGS += $(TLS_LIBS)
+endif
+TLS_STAMP := lib/.tls-build
+$(shell echo 'TLS=$(TLS)' | cmp -s - $(TLS_STAMP) || echo 'TLS=$(TLS)' >$(TLS_STAMP))
+
 PROGS    := $(basename $(wildcard smtp_server.c pop_server.c imap_server.c mail_send.c pop_client.c))
 LIB_SRC  := $(wildcard lib/*.c)
+ifeq ($(TLS),1)
+LIB_SRC  := $(filter-out lib/tls_none.c,$(LIB_SRC))
+else
+LIB_SRC  := $(filter-out lib/tls.c,$(LIB_SRC))
+endif
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT     := $(UNIT_SRC:.c=)
@@ -28,9 +45,10 @@ TOOLS    := $(TOOL_SRC:.c=)
 all: $(PROGS)
 
 lib/libmailab.a: $(LIB_OBJ)
+	rm -f $@ # no stale member of the other build (tls.o, tls_none.o)
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(LIB_OBJ): $(wildcard lib/*.h)
+$(LIB_OBJ): $(wildcard lib/*.h) $(TLS_STAMP)
 
 $(PROGS): %: %.c lib/libmailab.a $(wildcard lib/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< lib/libmailab.a $(LDFLAGS)
@@ -60,6 +78,11 @@ bench: all $(TOOLS)
 demo: all
 	@sh scripts/demo.sh
 
+# The journey over STARTTLS and STLS, captured and decrypted (SPEC "TLS").
+demo-tls:
+	$(MAKE) TLS=1 all
+	@sh scripts/demo.sh --tls
+
 journey: all
 	@sh scripts/journey.sh
 
@@ -75,7 +98,7 @@ clean:
 	rm -f $(PROGS) $(LIB_OBJ) lib/libmailab.a $(UNIT) $(TOOLS) tests/shim/*.so
 	rm -rf tests/fuzz/build
 
-.PHONY: all test asan bench demo journey install clean fuzz fuzz-smoke
+.PHONY: all test asan bench demo demo-tls journey install clean fuzz fuzz-smoke
 
 # Fuzzing (libFuzzer, so clang): `make fuzz` builds a harness per parser
 # that reads network or mail input into tests/fuzz/build/, apart from the

@@ -573,6 +573,8 @@ static void usage(FILE *f)
 	    "  -U, --users FILE       name:password lines (default ./users.txt)\n"
 	    "      --timeout SECONDS  autologout after this idle time (default 1800)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --stdio            one session on stdin/stdout (inetd style)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
 	    "  -h, --help             this text;  --version  the version\n"), f);

@@ -34,6 +34,7 @@
 #include "mime_out.h"
 #include "smtp_client.h"
 #include "teach.h"
+#include "tls_setup.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -44,6 +45,7 @@
 #define MAIL_NAME_MAX 200     /* a display name, octets (RFC 5322 3.4) */
 #define MAIL_PARTIAL 1        /* pseudo-status: some recipients refused */
 #define EX_PARTIAL EX_NOUSER  /* 67: sent, but some addressees refused */
+#define MAIL_TLS_PORT 1465    /* --tls: the lab's 465 (RFC 8314 7.3) */
 
 #define SEED_FROM "melek@example.com"
 #define SEED_TO "gizem@example.com"
@@ -74,6 +76,7 @@ struct options {
 	const char *files[MAIL_ATTACH_MAX];
 	const char *headers[MAIL_HEADER_MAX];
 	size_t nfile, nheader;
+	struct tls_client_setup tls; /* --starttls, --tls, --cafile, --insecure */
 };
 
 /* ---- outcomes: the one place that picks an exit code ---- */
@@ -91,6 +94,7 @@ static int exit_code(int status)
 	case SMTP_ERR_AUTH: return EX_NOPERM;
 	case SMTP_ERR_SOURCE: return EX_IOERR;
 	case SMTP_ERR_REFUSED:
+	case SMTP_ERR_TLS:
 	case SMTP_ERR_PERM:
 	case SMTP_ERR_SIZE:
 	case SMTP_ERR_UTF8:
@@ -262,8 +266,13 @@ static void outgoing_close(struct outgoing *og)
 /* ---- the session ---- */
 
 /* Connect, greet, log in: everything before the first MAIL. */
+/* --starttls, --tls: what verifies the server; freed after QUIT. */
+static struct tls_ctx *tls_ctx;
+
 static int session_start(struct smtp_client *c, const struct options *o)
 {
+	struct tls_ctx *ctx = tls_ctx = o->tls.mode == TLS_NONE ? NULL
+	                              : tls_client_for(&o->tls, o->host);
 	char name[256];
 	int rc;
 
@@ -271,9 +280,15 @@ static int session_start(struct smtp_client *c, const struct options *o)
 		str_copy(name, o->ehlo, sizeof name);
 	else
 		util_hostname(name, sizeof name);
-	rc = smtp_open(c, o->host, o->port, o->timeout, o->verbose);
+	rc = smtp_open_tls(c, o->host, o->port, o->timeout, o->verbose,
+	                   o->tls.mode == TLS_IMPLICIT ? ctx : NULL);
 	if (rc == SMTP_OK)
 		rc = smtp_hello(c, name);
+	if (rc == SMTP_OK && o->tls.mode == TLS_STARTTLS) {
+		rc = smtp_starttls(c, ctx);
+		if (rc == SMTP_OK)
+			rc = smtp_hello(c, name); /* RFC 3207 4.2: again, in TLS */
+	}
 	if (rc == SMTP_OK && o->user)
 		rc = smtp_auth(c, o->user, o->pass);
 	return rc;
@@ -346,6 +361,7 @@ static int send_mail(const struct options *o)
 	}
 	str_copy(err, smtp_error(&c), sizeof err); /* QUIT may overwrite it */
 	smtp_quit(&c); /* or only close, when the connection is broken */
+	tls_ctx_free(tls_ctx);
 	outgoing_close(&og);
 	return report(o, &env, &res, rc, err);
 }
@@ -383,6 +399,13 @@ static void usage(FILE *f)
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
 	    "  -h, --help             this text;  --version  the version\n"),
 	    SEED_FROM, SEED_TO, SEED_FROM, SEED_TO, SEED_SUBJECT);
+	fputs(_("TLS (make TLS=1):\n"
+	    "      --starttls         STARTTLS before anything else (RFC 3207);\n"
+	    "                         fails if the server does not offer it\n"
+	    "      --tls              implicit TLS (RFC 8314; default port 1465)\n"
+	    "      --cafile FILE      trust the certificates in FILE too\n"
+	    "      --insecure         do not check the server's certificate\n"),
+	    f);
 	teach_usage(f, TEACH_USAGE_CLIENT);
 	fputs(_("\n"
 	    "Exit status: 0 sent; 67 sent, but some recipients refused (listed);\n"
@@ -420,6 +443,7 @@ static const struct option options[] = {
 	{ "ehlo", required_argument, NULL, OPT_EHLO },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	TLS_CLIENT_OPTIONS("starttls"),
 	TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -568,8 +592,9 @@ static void take_option(struct options *o, int ch)
 	case 'h': usage(stdout); exit(EX_OK);
 	case OPT_VERSION: printf("mail_send (mailab) %s\n", MAILAB_VERSION); exit(EX_OK);
 	default: /* getopt said what was wrong; not 40 lines of usage */
-		if (teach_option(&teach, ch, optarg))
-			break; /* --explain, --lang, --step, --delay */
+		if (teach_option(&teach, ch, optarg) ||
+		    tls_client_option(&o->tls, ch, optarg))
+			break; /* --explain, --lang, --step, --delay, TLS */
 		fprintf(stderr, _("Try '%s --help' for the options.\n"),
 		        util_progname());
 		exit(EX_USAGE);
@@ -592,6 +617,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		die(EX_USAGE, _("--raw sends its file as is: no -a or --header"));
 	if ((o->user == NULL) != (o->pass == NULL))
 		die(EX_USAGE, _("-u and -w go together"));
+	tls_client_ready(&o->tls);
+	if (o->port == 0) /* RFC 8314 3.3: submissions over TLS on 465 */
+		o->port = o->tls.mode == TLS_IMPLICIT ? MAIL_TLS_PORT
+		                                      : SMTP_DEFAULT_PORT;
 	if (o->to.n == 0) /* the seed's To:, with -c or --bcc too */
 		add_addr(&o->to, "--to", SEED_TO);
 	if (o->to.n + o->cc.n + o->bcc.n > MAIL_RCPT_MAX)
@@ -601,7 +630,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 int main(int argc, char **argv)
 {
 	static struct options o = {
-		.host = "localhost", .port = SMTP_DEFAULT_PORT,
+		.host = "localhost", .port = 0, /* parse_options() picks it */
 		.subject = SEED_SUBJECT, .timeout = SMTP_DEFAULT_TIMEOUT,
 		.from = { .addr = SEED_FROM },
 	};

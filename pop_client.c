@@ -37,8 +37,10 @@
 #include "util.h"
 #include "i18n.h"
 #include "teach.h"
+#include "tls_setup.h"
 
 #define POPC_DEFAULT_PORT 1110    /* pop_server's port (110 needs root) */
+#define POPC_TLS_PORT 1995        /* --tls: the lab's 995 (RFC 8314 7.3) */
 #define POPC_DEFAULT_TIMEOUT 60   /* seconds without an answer */
 #define POPC_PROGRESS_MIN 10      /* a progress line from this many on */
 
@@ -52,6 +54,7 @@ struct options {
 	int timeout;
 	bool apop, delete, raw, verbose;
 	enum mode mode;
+	struct tls_client_setup tls; /* --stls, --tls, --cafile, --insecure */
 };
 
 /* The session: the drop's snapshot as STAT, LIST and UIDL gave it. */
@@ -64,6 +67,7 @@ struct client {
 	uidl_t *ids;             /* [1..count], NULL without UIDL */
 	bool *kept;              /* [1..count]: safely in the local Maildir */
 	unsigned long marked;    /* DELE accepted: deleted at QUIT */
+	struct tls_ctx *tls;     /* --stls, --tls: what verifies the server */
 };
 
 /* ---- exit codes, in one place (<sysexits.h>) ---- */
@@ -78,7 +82,7 @@ static int fail(struct client *c, int rc, const char *what)
 		return EX_TEMPFAIL;
 	}
 	warnmsg("%s: %s", what, p->err);
-	if (rc == POP3_ERR)
+	if (rc == POP3_ERR || rc == POP3_TLS)
 		return EX_UNAVAILABLE;
 	return rc == POP3_PROTO ? EX_PROTOCOL : EX_TEMPFAIL;
 }
@@ -315,6 +319,13 @@ static int login(struct client *c)
 
 	if (rc != POP3_OK && rc != POP3_ERR)
 		return fail(c, rc, "CAPA");
+	if (o->tls.mode == TLS_STARTTLS) {
+		if ((rc = pop3_stls(p, c->tls)) != POP3_OK)
+			return fail(c, rc, "STLS");
+		rc = pop3_capa(p); /* RFC 2595 4: ask again, inside TLS */
+		if (rc != POP3_OK && rc != POP3_ERR)
+			return fail(c, rc, "CAPA");
+	}
 	if (o->apop && !pop3_has_timestamp(p)) {
 		warnmsg(_("cannot use APOP: the server's greeting has no "
 		        "timestamp of the form <...@...> (RFC 1939 7)"));
@@ -449,17 +460,22 @@ static int run(const struct options *o)
 	int fd, rc;
 
 	c.opt = o;
+	if (o->tls.mode != TLS_NONE)
+		c.tls = tls_client_for(&o->tls, o->host);
 	server_session_signals(); /* SIGINT/SIGTERM end reads; no SIGPIPE */
 	fd = net_connect(err, o->host, o->port, o->timeout);
 	if (fd < 0)
 		return connect_failed(o, fd, err);
-	rc = pop3_open(&c.pop, fd, o->timeout, o->verbose);
+	rc = pop3_open_tls(&c.pop, fd, o->timeout, o->verbose,
+	                   o->tls.mode == TLS_IMPLICIT ? c.tls : NULL);
 	if (rc != POP3_OK)
 		rc = fail(&c, rc, _("greeting"));
 	else if ((rc = login(&c)) == 0)
 		rc = (rc = snapshot(&c)) == POP3_OK ? transaction(&c)
 		                                    : fail(&c, rc, "STAT/LIST/UIDL");
+	pop3_close(&c.pop);
 	close(fd);
+	tls_ctx_free(c.tls);
 	free(c.sizes);
 	free(c.kept);
 	free(c.ids);
@@ -498,6 +514,13 @@ static void usage(FILE *f)
 	    "stderr\n"
 	    "  -h, --help, --version\n"),
 	    POPC_DEFAULT_PORT, POPC_DEFAULT_TIMEOUT);
+	fputs(_("TLS (make TLS=1):\n"
+	    "      --stls            STLS before logging in (RFC 2595); fails\n"
+	    "                        if the server does not offer it\n"
+	    "      --tls             implicit TLS (RFC 8314; default port 1995)\n"
+	    "      --cafile FILE     trust the certificates in FILE too\n"
+	    "      --insecure        do not check the server's certificate\n"),
+	    f);
 	teach_usage(f, TEACH_USAGE_CLIENT);
 	fputs(_("\n"
 	    "Example: pop_client -v -u gizem -w 1234 -n 2\n"
@@ -528,6 +551,7 @@ static const struct option long_options[] = {
 	{ "delete", no_argument, NULL, OPT_DELETE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	TLS_CLIENT_OPTIONS("stls"),
 	TEACH_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -559,8 +583,9 @@ static void take_option(struct options *o, int ch, const char *arg)
 	case 'h': usage(stdout); exit(EX_OK);
 	case OPT_VERSION: printf("pop_client %s\n", MAILAB_VERSION); exit(EX_OK);
 	default: /* getopt said what was wrong; not 40 lines of usage */
-		if (teach_option(&teach, ch, arg))
-			break; /* --explain, --lang, --step, --delay */
+		if (teach_option(&teach, ch, arg) ||
+		    tls_client_option(&o->tls, ch, arg))
+			break; /* --explain, --lang, --step, --delay, TLS */
 		fprintf(stderr, _("Try '%s --help' for the options.\n"),
 		        util_progname());
 		exit(EX_USAGE);
@@ -572,7 +597,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 	int ch;
 
 	*o = (struct options){ .host = "localhost", .user = "gizem",
-		               .pass = "1234", .port = POPC_DEFAULT_PORT,
+		               .pass = "1234", .port = 0, /* below */
 		               .msg = 1, .top = -1,
 		               .timeout = POPC_DEFAULT_TIMEOUT };
 	while ((ch = getopt_long(argc, argv, "H:p:u:w:n:o:vh" TEACH_SHORT, long_options,
@@ -581,6 +606,10 @@ static void parse_options(struct options *o, int argc, char **argv)
 	if (optind < argc)
 		die(EX_USAGE, _("unexpected argument '%s' (see --help)"),
 		    argv[optind]);
+	tls_client_ready(&o->tls);
+	if (o->port == 0) /* RFC 8314 3.3: POP3 over TLS on 995 */
+		o->port = o->tls.mode == TLS_IMPLICIT ? POPC_TLS_PORT
+		                                      : POPC_DEFAULT_PORT;
 	if (o->outdir)
 		o->mode = MODE_DOWNLOAD;
 	if (o->delete && !o->outdir)

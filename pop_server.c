@@ -6,8 +6,8 @@
  * RSET, QUIT, TOP, UIDL; the AUTHORIZATION, TRANSACTION and UPDATE
  * states of 3-6; byte-stuffing of 3), RFC 2449 (CAPA, response codes
  * IN-USE, the 255-octet command limit of 4), RFC 3206 (AUTH, SYS/TEMP,
- * SYS/PERM).  Leaves out: STLS and SASL AUTH (the lab shows the clear
- * text on purpose; STLS gets a clear -ERR), LOGIN-DELAY.
+ * SYS/PERM); with make TLS=1, STLS (RFC 2595 4) and implicit TLS on
+ * --tls-port (RFC 8314).  Leaves out: SASL AUTH, LOGIN-DELAY.
  *
  * This file holds the protocol: its states, its command table and its
  * handlers; lib/session.c reads the lines, answers unknown verbs and
@@ -35,6 +35,7 @@
 #include "server.h"
 #include "session.h"
 #include "teach.h"
+#include "tls_setup.h"
 #include "users.h"
 #include "util.h"
 
@@ -49,6 +50,7 @@ struct pop_config {
 	char hostname[256];
 	int timeout;
 	bool verbose;
+	struct tls_server_setup tls; /* --tls-cert, --tls-key */
 };
 
 /* RFC 1939 3: the states of a session. */
@@ -206,11 +208,26 @@ static void cmd_apop(struct session *s, char *arg)
 		login_refused(p, s->argv[0], found == 1 ? 0 : found, "APOP");
 }
 
-/* RFC 2595 4: STLS, answered the way SMTP answers STARTTLS. */
+/*
+ * C: STLS   S: +OK Begin TLS negotiation   then the handshake (RFC 2595
+ * 4).  Whatever came before it (a USER name) no longer counts.
+ */
 static void cmd_stls(struct session *s, char *arg)
 {
-	(void)arg; /* the lab shows clear text */
-	session_reply(s, "-ERR STLS not available in this lab server");
+	struct pop *p = s->app;
+
+	(void)arg; /* the table allows none */
+	if (p->cfg->tls.ctx == NULL) {
+		session_reply(s, "-ERR STLS not available in this lab server");
+		return;
+	}
+	if (conn_tls_active(&s->conn)) {
+		session_reply(s, "-ERR TLS already active");
+		return;
+	}
+	session_reply(s, "+OK Begin TLS negotiation");
+	if (tls_session_start(s, p->cfg->tls.ctx))
+		session_set_state(s, ST_AUTH);
 }
 
 /* ---- TRANSACTION (RFC 1939 5 and 7) ---- */
@@ -441,6 +458,8 @@ static void cmd_capa(struct session *s, char *arg)
 	session_reply(s, "+OK Capability list follows");
 	for (size_t i = 0; i < sizeof capa / sizeof capa[0]; i++)
 		session_send(s, "%s", capa[i]);
+	if (((struct pop *)s->app)->cfg->tls.ctx && !conn_tls_active(&s->conn))
+		session_send(s, "STLS");
 	conn_send_line(&s->conn, ".", 1);
 }
 
@@ -498,11 +517,12 @@ static const struct session_proto pop_proto = {
 	.unknown = unknown, .bad_state = bad_state, .bad_args = bad_args,
 };
 
-/* One POP3 session, from the greeting to QUIT (or the peer vanishing). */
-static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
+/* One POP3 session, from the greeting to QUIT (or the peer vanishing);
+ * tls: implicit TLS (--tls-port), the handshake before the greeting. */
+static void pop_serve(int rfd, int wfd, const char *peer,
+                      const struct pop_config *c, bool tls)
 {
 	struct pop *p = calloc(1, sizeof *p);
-	const struct pop_config *c = ctx;
 	bool dropped;
 
 	if (p == NULL)
@@ -514,7 +534,9 @@ static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
 	/* RFC 1939 7: a timestamp unique to this greeting, for APOP. */
 	snprintf(p->stamp, sizeof p->stamp, "<%ld.%lld@%.255s>", (long)getpid(),
 	         (long long)time(NULL), c->hostname);
-	if (!session_fault(&p->s, "CONNECT")) /* --fail CONNECT=-ERR */
+	if (tls && !tls_session_start(&p->s, c->tls.ctx))
+		; /* logged; the session is over */
+	else if (!session_fault(&p->s, "CONNECT")) /* --fail CONNECT=-ERR */
 		session_reply(&p->s, "+OK mailab POP3 server ready %s", p->stamp);
 	session_run(&p->s);
 	dropped = p->s.end != CONN_LINE && p->box.lock_fd >= 0;
@@ -523,10 +545,21 @@ static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
 	else if (p->s.end == CONN_STOP)
 		session_send(&p->s, "-ERR [SYS/TEMP] server shutting down");
 	conn_flush(&p->s.conn);
+	conn_end_tls(&p->s.conn);
 	maildir_close(&p->box); /* releases the lock; removes nothing */
 	session_log_end(&p->s, dropped ? N_(": no QUIT, maildrop left unchanged")
 	                               : NULL);
 	free(p);
+}
+
+static void pop_session(int rfd, int wfd, const char *peer, void *ctx)
+{
+	pop_serve(rfd, wfd, peer, ctx, false);
+}
+
+static void pop_tls_session(int rfd, int wfd, const char *peer, void *ctx)
+{
+	pop_serve(rfd, wfd, peer, ctx, true);
 }
 
 /* ---- start-up ---- */
@@ -546,9 +579,15 @@ static void usage(FILE *f)
 	    "  -U, --users FILE       name:password lines (default ./users.txt)\n"
 	    "      --timeout SECONDS  autologout after this idle time (default 600)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --stdio            one session on stdin/stdout (inetd style)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
 	    "  -h, --help             this text;  --version  the version\n"), f);
+	fputs(_("TLS (make TLS=1):\n"
+	    "      --tls-cert FILE --tls-key FILE  offer STLS (RFC 2595)\n"
+	    "      --tls-port PORT    also listen with implicit TLS (RFC 8314;\n"
+	    "                         the lab uses 1995)\n"), f);
 	teach_usage(f, TEACH_USAGE_POP3);
 	fputs(_("\n"
 	    "Example:\n"
@@ -575,6 +614,7 @@ static const struct option options[] = {
 	{ "max-per-ip", required_argument, NULL, SERVER_OPT_MAX_PER_IP },
 	{ "stdio", no_argument, NULL, OPT_STDIO },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	TLS_SERVER_OPTIONS,
 	TEACH_OPTIONS, TEACH_FAIL_OPTION,
 	{ NULL, 0, NULL, 0 }
 };
@@ -600,6 +640,7 @@ static bool parse_options(int argc, char **argv, struct pop_config *cfg,
 		case OPT_VERSION: printf("pop_server (mailab) %s\n", MAILAB_VERSION); exit(0);
 		default: /* -p, -b, ..., the teaching modes */
 			if (!server_option(srv, ch, optarg) &&
+			    !tls_server_option(&cfg->tls, ch, optarg) &&
 			    !teach_option(&teach, ch, optarg))
 				die(EX_USAGE, _("try 'pop_server --help' for the "
 				                "options")); /* getopt named the typo */
@@ -630,7 +671,10 @@ int main(int argc, char **argv)
 	bool stdio = parse_options(argc, argv, &cfg, &srv);
 	teach_start(&teach, EXPLAIN_POP3, &cfg.verbose);
 	teach_serve(&teach, &srv);
+	tls_server_ready(&cfg.tls, &srv, pop_tls_session);
 	if (users_readable(cfg.users_file) < 0)
 		die(EX_NOINPUT, _("cannot read users file %s"), cfg.users_file);
-	return stdio ? server_stdio(&srv) : server_run(&srv);
+	int rc = stdio ? server_stdio(&srv) : server_run(&srv);
+	tls_ctx_free(cfg.tls.ctx);
+	return rc;
 }

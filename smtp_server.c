@@ -7,8 +7,9 @@
  * VRFY, HELP; reply codes of 4.2 and 4.3.2; limits of 4.5.3.1), SIZE
  * (RFC 1870), 8BITMIME (RFC 6152), PIPELINING (RFC 2920),
  * ENHANCEDSTATUSCODES (RFC 2034, 3463), SMTPUTF8 (RFC 6531), AUTH PLAIN
- * and LOGIN (RFC 4954, 4616).  Leaves out: STARTTLS (the lab shows the
- * clear text on purpose), CHUNKING, DSN parameters, EXPN.
+ * and LOGIN (RFC 4954, 4616); with make TLS=1, STARTTLS (RFC 3207) and
+ * implicit TLS on --tls-port (RFC 8314).  Leaves out: CHUNKING, DSN
+ * parameters, EXPN.
  *
  * With --relay DOMAIN=HOST:PORT it is also the sender's mail server of
  * the journey: mail for DOMAIN goes into the queue DIR/.queue/ before
@@ -44,6 +45,7 @@
 #include "smtp_data.h"
 #include "smtp_params.h"
 #include "teach.h"
+#include "tls_setup.h"
 #include "users.h"
 #include "util.h"
 
@@ -67,6 +69,7 @@ struct smtp_config {
 	bool strict_crlf;
 	bool pipelining, eightbit, esmtp;
 	bool verbose;
+	struct tls_server_setup tls; /* --tls-cert, --tls-key, --auth-tls-only */
 	struct relay_config relay; /* --domain, --relay and the queue */
 };
 
@@ -139,6 +142,21 @@ static void cmd_helo(struct session *s, char *arg)
 	              m->peer_addr);
 }
 
+/* The last lines of EHLO: STARTTLS outside TLS (RFC 3207 4), AUTH
+ * unless --auth-tls-only keeps it for inside TLS. */
+static void ehlo_tls_auth(struct session *s, const struct smtp_config *c)
+{
+	bool tls = conn_tls_active(&s->conn);
+	bool auth = !c->tls.auth_tls_only || tls;
+
+	if (c->tls.ctx && !tls && auth)
+		session_send(s, "250-STARTTLS");
+	if (auth)
+		session_reply(s, "250 AUTH PLAIN LOGIN");
+	else /* --auth-tls-only needs a certificate: STARTTLS is offered */
+		session_reply(s, "250 STARTTLS");
+}
+
 /* C: EHLO client.example   S: 250-... one line per extension */
 static void cmd_ehlo(struct session *s, char *arg)
 {
@@ -162,7 +180,7 @@ static void cmd_ehlo(struct session *s, char *arg)
 	session_send(s, "250-ENHANCEDSTATUSCODES");
 	session_send(s, "250-SMTPUTF8");
 	session_send(s, "250-HELP");
-	session_reply(s, "250 AUTH PLAIN LOGIN");
+	ehlo_tls_auth(s, c);
 }
 
 /* ---- MAIL (RFC 5321 4.1.1.2) ---- */
@@ -337,13 +355,25 @@ static void data_finish(struct smtp *m, struct maildir_delivery *d,
 		server_wake_helper(); /* the queue runner: new mail to relay */
 }
 
+/* Received: "with" (RFC 3848, RFC 6531): S for TLS; "A" comes later. */
+static const char *with_protocol(const struct smtp *m)
+{
+	bool tls = conn_tls_active(&m->s.conn);
+
+	if (m->smtputf8)
+		return tls ? "UTF8SMTPS" : "UTF8SMTP";
+	if (m->esmtp)
+		return tls ? "ESMTPS" : "ESMTP";
+	return "SMTP";
+}
+
 /* "DATA": 354, the message, then one reply for it. */
 static void cmd_data(struct session *s, char *arg)
 {
 	struct smtp *m = s->app;
 	struct delivery_trace t = {
 		.helo = m->helo, .addr = m->peer_addr, .by = m->cfg->hostname,
-		.with = m->smtputf8 ? "UTF8SMTP" : m->esmtp ? "ESMTP" : "SMTP",
+		.with = with_protocol(m),
 		.authenticated = m->authenticated,
 	};
 	struct maildir_delivery d;
@@ -385,6 +415,12 @@ static void cmd_auth(struct session *s, char *arg)
 	}
 	if (!m->esmtp) {
 		session_reply(s, "503 5.5.1 AUTH needs EHLO first");
+		return;
+	}
+	if (m->cfg->tls.auth_tls_only && !conn_tls_active(&s->conn)) {
+		/* RFC 4954 6: no password crosses the wire in clear text */
+		session_reply(s, "538 5.7.11 Encryption required for requested "
+		                 "authentication mechanism");
 		return;
 	}
 	if (smtp_auth_run(s, m->cfg->users_file, arg, m->user) == 1)
@@ -431,10 +467,37 @@ static void cmd_quit(struct session *s, char *arg)
 	session_set_state(s, ST_QUIT);
 }
 
+/*
+ * C: STARTTLS   S: 220 2.0.0 Ready to start TLS   then the handshake.
+ * RFC 3207 4.2: the session starts over, so the client must EHLO
+ * again, and nothing it said before (its name, AUTH) still counts.
+ */
 static void cmd_starttls(struct session *s, char *arg)
 {
-	(void)arg; /* the lab shows clear text; RFC 3207 is not here */
-	session_reply(s, "502 5.5.1 STARTTLS not available in this lab server");
+	struct smtp *m = s->app;
+
+	(void)arg; /* the table allows none */
+	if (m->cfg->tls.ctx == NULL) {
+		session_reply(s, "502 5.5.1 STARTTLS not available in this lab "
+		                 "server");
+		return;
+	}
+	if (conn_tls_active(&s->conn)) {
+		session_reply(s, "554 5.5.1 TLS already active");
+		return;
+	}
+	if (s->state & (ST_MAIL | ST_RCPT)) {
+		session_reply(s, "503 5.5.1 Bad sequence of commands: STARTTLS "
+		                 "inside a mail transaction");
+		return;
+	}
+	session_reply(s, "220 2.0.0 Ready to start TLS");
+	if (!tls_session_start(s, m->cfg->tls.ctx))
+		return;
+	reset_transaction(m);
+	m->helo[0] = '\0';
+	m->esmtp = m->authenticated = false;
+	session_set_state(s, ST_INIT);
 }
 
 /* ---- the command table and what the dispatcher says ---- */
@@ -509,11 +572,12 @@ static const struct session_proto smtp_proto = {
 	.unknown = unknown, .bad_state = bad_state, .bad_args = bad_args,
 };
 
-/* One SMTP session, from the greeting to QUIT (or the peer vanishing). */
-static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
+/* One SMTP session, from the greeting to QUIT (or the peer vanishing);
+ * tls: implicit TLS (--tls-port), the handshake before the greeting. */
+static void smtp_serve(int rfd, int wfd, const char *peer,
+                       const struct smtp_config *c, bool tls)
 {
 	struct smtp *m = calloc(1, sizeof *m);
-	const struct smtp_config *c = ctx;
 
 	if (m == NULL)
 		return;
@@ -521,7 +585,9 @@ static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 	session_init(&m->s, &smtp_proto, m, rfd, wfd, peer, c->timeout,
 	             c->verbose, ST_INIT);
 	net_peer_addr(rfd, m->peer_addr, sizeof m->peer_addr);
-	if (!session_fault(&m->s, "CONNECT")) /* --fail CONNECT=554 */
+	if (tls && !tls_session_start(&m->s, c->tls.ctx))
+		; /* logged; the session is over */
+	else if (!session_fault(&m->s, "CONNECT")) /* --fail CONNECT=554 */
 		session_reply(&m->s, "220 %s %s mailab ready", c->hostname,
 		              c->esmtp ? "ESMTP" : "SMTP");
 	else if (m->s.state != ST_QUIT) /* RFC 5321 3.1: wait for QUIT */
@@ -535,8 +601,19 @@ static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
 		session_send(&m->s, "421 4.3.2 %s Service shutting down",
 		             c->hostname);
 	conn_flush(&m->s.conn);
+	conn_end_tls(&m->s.conn);
 	session_log_end(&m->s, NULL);
 	free(m);
+}
+
+static void smtp_session(int rfd, int wfd, const char *peer, void *ctx)
+{
+	smtp_serve(rfd, wfd, peer, ctx, false);
+}
+
+static void smtp_tls_session(int rfd, int wfd, const char *peer, void *ctx)
+{
+	smtp_serve(rfd, wfd, peer, ctx, true);
 }
 
 /* ---- start-up ---- */
@@ -559,6 +636,8 @@ static void usage(FILE *f)
 	    "      --max-size BYTES   largest message (default 10485760)\n"
 	    "      --timeout SECONDS  idle limit per session (default 300)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --domain DOMAIN    accept mail only for DOMAIN (repeatable)\n"
 	    "      --relay DOMAIN=HOST:PORT  queue mail for DOMAIN and forward it\n"
 	    "                         to that SMTP server (repeatable)\n"
@@ -573,6 +652,11 @@ static void usage(FILE *f)
 	    "      --no-esmtp         refuse EHLO (502): HELO only\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
 	    "  -h, --help             this text;  --version  the version\n"), f);
+	fputs(_("TLS (make TLS=1):\n"
+	    "      --tls-cert FILE --tls-key FILE  offer STARTTLS (RFC 3207)\n"
+	    "      --tls-port PORT    also listen with implicit TLS (RFC 8314;\n"
+	    "                         the lab uses 1465)\n"
+	    "      --auth-tls-only    offer AUTH only inside TLS\n"), f);
 	teach_usage(f, TEACH_USAGE_SMTP);
 	fputs(_("\n"
 	    "Example:\n"
@@ -613,6 +697,7 @@ static const struct option options[] = {
 	{ "relay", required_argument, NULL, OPT_RELAY },
 	{ "retry", required_argument, NULL, OPT_RETRY },
 	{ "queue-lifetime", required_argument, NULL, OPT_LIFETIME },
+	TLS_SERVER_OPTIONS, TLS_AUTH_ONLY_OPTION,
 	TEACH_OPTIONS, TEACH_FAIL_OPTION,
 	{ NULL, 0, NULL, 0 }
 };
@@ -658,6 +743,7 @@ static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
 		case OPT_VERSION: printf("smtp_server (mailab) %s\n", MAILAB_VERSION); exit(0);
 		default: /* -p, -b, ..., the teaching modes */
 			if (!server_option(srv, ch, optarg) &&
+			    !tls_server_option(&cfg->tls, ch, optarg) &&
 			    !teach_option(&teach, ch, optarg))
 				die(EX_USAGE, _("try 'smtp_server --help' for the "
 				                "options")); /* getopt named the typo */
@@ -691,6 +777,7 @@ int main(int argc, char **argv)
 	bool stdio = parse_options(argc, argv, &cfg, &srv);
 	teach_start(&teach, EXPLAIN_SMTP, &cfg.verbose);
 	teach_serve(&teach, &srv);
+	tls_server_ready(&cfg.tls, &srv, smtp_tls_session);
 	cfg.relay.maildir = cfg.maildir;
 	cfg.relay.hostname = cfg.hostname;
 	cfg.relay.verbose = cfg.verbose;
@@ -701,5 +788,7 @@ int main(int argc, char **argv)
 	/* users_readable() also warns about names that are no mailbox. */
 	if (users_readable(cfg.users_file) < 0 && cfg.check_rcpt)
 		die(EX_NOINPUT, _("cannot read users file %s"), cfg.users_file);
-	return stdio ? server_stdio(&srv) : server_run(&srv);
+	int rc = stdio ? server_stdio(&srv) : server_run(&srv);
+	tls_ctx_free(cfg.tls.ctx);
+	return rc;
 }

@@ -1,8 +1,10 @@
 /* conn: the line reader, line writer and trace.  See conn.h. */
 #include "conn.h"
+#include "tls.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -175,6 +177,49 @@ static int wait_fd(struct conn *c, int fd, short events)
 	}
 }
 
+/*
+ * The two places bytes cross to the peer: the fd, or TLS over it.
+ * TLS never waits by itself (timeout 0): it says which way it needs
+ * the socket and conn's own wait_fd() waits, so the stop pipe, the
+ * idle timeout and a command line's deadline hold inside TLS too.
+ * -1 with errno ETIMEDOUT, EINTR (stopping) or EPROTO (tls_error()).
+ */
+static int tls_wait(struct conn *c)
+{
+	short ev = tls_wants(c->tls);
+	int w = wait_fd(c, ev == POLLOUT ? c->wfd : c->rfd, ev);
+
+	if (w == 0)
+		errno = ETIMEDOUT;
+	else if (w == -2)
+		errno = EINTR;
+	return w > 0 ? 0 : -1;
+}
+
+static ssize_t conn_io_read(struct conn *c, void *p, size_t n)
+{
+	ssize_t r;
+
+	if (!c->tls)
+		return read(c->rfd, p, n);
+	while ((r = tls_read(c->tls, p, n, 0)) < 0 && errno == EAGAIN)
+		if (tls_wait(c) < 0)
+			return -1;
+	return r;
+}
+
+static ssize_t conn_io_write(struct conn *c, const void *p, size_t n)
+{
+	ssize_t r;
+
+	if (!c->tls)
+		return write(c->wfd, p, n);
+	while ((r = tls_write(c->tls, p, n, 0)) < 0 && errno == EAGAIN)
+		if (tls_wait(c) < 0)
+			return -1;
+	return r;
+}
+
 /* Refill rbuf; returns bytes read, 0 at EOF, or a negative status. */
 static long fill(struct conn *c)
 {
@@ -185,7 +230,7 @@ static long fill(struct conn *c)
 		return stop_requested ? -CONN_STOP : -CONN_ERROR;
 	if (c->rpos == c->rlen)
 		c->rpos = c->rlen = 0;
-	w = wait_fd(c, c->rfd, POLLIN);
+	w = conn_tls_pending(c) ? 1 : wait_fd(c, c->rfd, POLLIN);
 	if (w == 0)
 		return -CONN_TIMEOUT;
 	if (w == -2)
@@ -193,10 +238,12 @@ static long fill(struct conn *c)
 	if (w < 0)
 		return -CONN_ERROR;
 	do
-		n = read(c->rfd, c->rbuf + c->rlen, sizeof c->rbuf - c->rlen);
+		n = conn_io_read(c, c->rbuf + c->rlen, sizeof c->rbuf - c->rlen);
 	while (n < 0 && errno == EINTR && !stop_requested);
 	if (n < 0) {
 		c->err = errno;
+		if (errno == ETIMEDOUT) /* inside TLS: a record never finished */
+			return -CONN_TIMEOUT;
 		return errno == EINTR ? -CONN_STOP : -CONN_ERROR;
 	}
 	c->rlen += (size_t)n;
@@ -297,7 +344,7 @@ int conn_flush(struct conn *c)
 			c->write_failed = true;
 			return -1;
 		}
-		ssize_t n = write(c->wfd, c->wbuf + off, c->wlen - off);
+		ssize_t n = conn_io_write(c, c->wbuf + off, c->wlen - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -379,5 +426,78 @@ const char *conn_status_text(const struct conn *c, enum conn_status st)
 	case CONN_ERROR:
 		break;
 	}
+	if (c->tls && c->err == EPROTO) /* TLS has its own words for it */
+		return tls_error(c->tls);
 	return c->err ? strerror(c->err) : _("I/O error");
+}
+
+/* ---- TLS: STARTTLS, STLS and implicit TLS (lib/tls) ---- */
+
+bool conn_tls_active(const struct conn *c)
+{
+	return c->tls != NULL;
+}
+
+bool conn_tls_pending(const struct conn *c)
+{
+	return c->tls != NULL && tls_pending(c->tls);
+}
+
+int conn_start_tls(struct conn *c, struct tls_ctx *ctx, bool server,
+                   char *err, size_t cap)
+{
+	char what[TLS_ERR_LEN];
+	size_t dropped;
+	int rc;
+
+	if (c->tls) {
+		snprintf(err, cap, "%s", _("TLS is already active"));
+		return -1;
+	}
+	if (c->wlen > 0 && conn_flush(c) < 0) { /* the 220 / +OK first */
+		snprintf(err, cap, "%s", conn_status_text(c, CONN_ERROR));
+		return -1;
+	}
+	dropped = c->rlen - c->rpos; /* CVE-2011-0411: never executed */
+	c->rpos = c->rlen = 0;
+	c->tls = tls_new(err, cap, ctx, c->rfd, c->wfd, server);
+	if (c->tls == NULL)
+		return -1;
+	/* The whole handshake within the timeout, like a command line. */
+	if (c->timeout_ms >= 0)
+		c->deadline_ms = now_ms() + c->timeout_ms;
+	while ((rc = tls_handshake(c->tls, 0)) < 0 && errno == EAGAIN)
+		if ((rc = tls_wait(c)) < 0)
+			break;
+	c->deadline_ms = 0;
+	if (rc < 0) {
+		if (errno == ETIMEDOUT)
+			snprintf(err, cap, "%s", _("TLS handshake timed out"));
+		else if (errno == EINTR)
+			snprintf(err, cap, "%s", _("stopping on signal"));
+		else
+			snprintf(err, cap, "%s", tls_error(c->tls));
+		tls_free(c->tls);
+		c->tls = NULL;
+		return -1;
+	}
+	if (dropped > 0) {
+		snprintf(what, sizeof what, _("discarded %zu bytes sent in "
+		         "clear text before the handshake"), dropped);
+		conn_trace(c, "-- TLS: ", what, strlen(what));
+	}
+	tls_describe(c->tls, what, sizeof what);
+	conn_trace(c, "-- TLS: ", what, strlen(what));
+	return dropped > INT_MAX ? INT_MAX : (int)dropped;
+}
+
+void conn_end_tls(struct conn *c)
+{
+	if (c->tls == NULL)
+		return;
+	if (c->wlen > 0)
+		conn_flush(c);
+	tls_shutdown(c->tls);
+	tls_free(c->tls);
+	c->tls = NULL;
 }

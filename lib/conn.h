@@ -35,6 +35,9 @@ enum conn_status {
 
 enum conn_ending { END_NONE, END_LF, END_CRLF };
 
+struct tls;
+struct tls_ctx;
+
 struct conn {
 	int rfd, wfd;
 	int timeout_ms;          /* idle limit for each read and write */
@@ -47,6 +50,7 @@ struct conn {
 	bool write_failed;       /* a write failed or timed out: no more */
 	struct teach *teach;     /* teaching modes, or NULL */
 	int err;                 /* errno of the last CONN_ERROR */
+	struct tls *tls;         /* after conn_start_tls(): all I/O goes here */
 	size_t rpos, rlen, wlen;
 	unsigned char rbuf[CONN_BUF];
 	unsigned char wbuf[CONN_BUF];
@@ -104,6 +108,24 @@ int conn_stop_init(void);
  * process) explains each traced line and paces each line it sends.
  */
 void conn_teach_all(struct teach *t);
+
+/*
+ * TLS (lib/tls; a build without it fails here with TLS_UNAVAILABLE).
+ * conn_start_tls flushes what is pending, DISCARDS whatever the peer
+ * sent in clear text and is still unread (CVE-2011-0411: a command
+ * pipelined after STARTTLS/STLS must never run inside TLS), runs the
+ * handshake and traces "-- TLS: ..." under -v.  Returns how many bytes
+ * it discarded, or -1 with err saying why; after a failed handshake the
+ * connection is of no more use: end the session.  server picks the
+ * side; a client's ctx carries the host name to verify.
+ */
+int conn_start_tls(struct conn *c, struct tls_ctx *ctx, bool server,
+                   char *err, size_t cap);
+/* close_notify, then back to nothing: the caller closes the fds. */
+void conn_end_tls(struct conn *c);
+bool conn_tls_active(const struct conn *c);
+/* Bytes wait inside TLS that a poll() on the fd cannot see. */
+bool conn_tls_pending(const struct conn *c);
 
 void conn_request_stop(void);
 bool conn_stop_requested(void);

@@ -179,6 +179,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "  -U, --users FILE       name:password lines (default ./users.txt)\n"
 	    "      --timeout SECONDS  autologout after this idle time (default 600)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --stdio            one session on stdin/stdout (inetd style)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
 	    "  -h, --help             this text;  --version  the version\n",
@@ -195,6 +197,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "  -U, --users DOSYA      ad:parola satırları (varsayılan ./users.txt)\n"
 	    "      --timeout SANİYE   bu kadar boşta kalınca oturumu kapat (varsayılan 600)\n"
 	    "      --max-clients N    aynı anda en çok oturum (varsayılan 100)\n"
+	    "      --max-per-ip N     bir adresten aynı anda en çok oturum, loopback\n"
+	    "                         hariç (varsayılan 10)\n"
 	    "      --stdio            stdin/stdout üzerinde tek oturum (inetd gibi)\n"
 	    "  -v, --verbose          diyaloğu (C:/S: satırları) stderr'e yaz\n"
 	    "  -h, --help             bu metin;  --version  sürüm\n" },
@@ -236,6 +240,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "      --max-size BYTES   largest message (default 10485760)\n"
 	    "      --timeout SECONDS  idle limit per session (default 300)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --domain DOMAIN    accept mail only for DOMAIN (repeatable)\n"
 	    "      --relay DOMAIN=HOST:PORT  queue mail for DOMAIN and forward it\n"
 	    "                         to that SMTP server (repeatable)\n"
@@ -266,6 +272,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "      --max-size BAYT    en büyük ileti (varsayılan 10485760)\n"
 	    "      --timeout SANİYE   oturum başına boşta kalma sınırı (varsayılan 300)\n"
 	    "      --max-clients N    aynı anda en çok oturum (varsayılan 100)\n"
+	    "      --max-per-ip N     bir adresten aynı anda en çok oturum, loopback\n"
+	    "                         hariç (varsayılan 10)\n"
 	    "      --domain ALAN_ADI  yalnızca ALAN_ADI için posta kabul et (birden çok\n"
 	    "                         verilebilir)\n"
 	    "      --relay ALAN_ADI=SUNUCU:PORT\n"
@@ -393,6 +401,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "  -U, --users FILE       name:password lines (default ./users.txt)\n"
 	    "      --timeout SECONDS  autologout after this idle time (default 1800)\n"
 	    "      --max-clients N    sessions at once (default 100)\n"
+	    "      --max-per-ip N     sessions at once from one address, loopback\n"
+	    "                         excepted (default 10)\n"
 	    "      --stdio            one session on stdin/stdout (inetd style)\n"
 	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
 	    "  -h, --help             this text;  --version  the version\n",
@@ -410,6 +420,8 @@ const struct i18n_msg i18n_usage[] = {
 	    "  -U, --users DOSYA      ad:parola satırları (varsayılan ./users.txt)\n"
 	    "      --timeout SANİYE   bu kadar boşta kalınca oturumu kapat (varsayılan 1800)\n"
 	    "      --max-clients N    aynı anda en çok oturum (varsayılan 100)\n"
+	    "      --max-per-ip N     bir adresten aynı anda en çok oturum, loopback\n"
+	    "                         hariç (varsayılan 10)\n"
 	    "      --stdio            stdin/stdout üzerinde tek oturum (inetd gibi)\n"
 	    "  -v, --verbose          diyaloğu (C:/S: satırları) stderr'e yaz\n"
 	    "  -h, --help             bu metin;  --version  sürüm\n" },
@@ -435,6 +447,53 @@ const struct i18n_msg i18n_usage[] = {
 	    "yakalayın:  tcp.port == 1143\n"
 	    "1143, IMAP'in alışılmış portu 143 olmadığından komutları çözülmüş görmek\n"
 	    "için Analyze > Decode As... > TCP port 1143 > IMAP yolunu kullanın.\n" },
+	/* TLS options (make TLS=1), one block per program */
+	{
+	    "TLS (make TLS=1):\n"
+	    "      --tls-cert FILE --tls-key FILE  offer STARTTLS (RFC 3207)\n"
+	    "      --tls-port PORT    also listen with implicit TLS (RFC 8314;\n"
+	    "                         the lab uses 1465)\n"
+	    "      --auth-tls-only    offer AUTH only inside TLS\n",
+	    "TLS (make TLS=1 ile):\n"
+	    "      --tls-cert DOSYA --tls-key DOSYA  STARTTLS sun (RFC 3207)\n"
+	    "      --tls-port PORT    ayrıca doğrudan TLS ile dinle (RFC 8314;\n"
+	    "                         laboratuvar 1465 kullanır)\n"
+	    "      --auth-tls-only    AUTH'u yalnızca TLS içinde sun\n" },
+	{
+	    "TLS (make TLS=1):\n"
+	    "      --tls-cert FILE --tls-key FILE  offer STLS (RFC 2595)\n"
+	    "      --tls-port PORT    also listen with implicit TLS (RFC 8314;\n"
+	    "                         the lab uses 1995)\n",
+	    "TLS (make TLS=1 ile):\n"
+	    "      --tls-cert DOSYA --tls-key DOSYA  STLS sun (RFC 2595)\n"
+	    "      --tls-port PORT    ayrıca doğrudan TLS ile dinle (RFC 8314;\n"
+	    "                         laboratuvar 1995 kullanır)\n" },
+	{
+	    "TLS (make TLS=1):\n"
+	    "      --starttls         STARTTLS before anything else (RFC 3207);\n"
+	    "                         fails if the server does not offer it\n"
+	    "      --tls              implicit TLS (RFC 8314; default port 1465)\n"
+	    "      --cafile FILE      trust the certificates in FILE too\n"
+	    "      --insecure         do not check the server's certificate\n",
+	    "TLS (make TLS=1 ile):\n"
+	    "      --starttls         her şeyden önce STARTTLS (RFC 3207);\n"
+	    "                         sunucu sunmuyorsa başarısız olur\n"
+	    "      --tls              doğrudan TLS (RFC 8314; varsayılan port 1465)\n"
+	    "      --cafile DOSYA     DOSYA'daki sertifikalara da güven\n"
+	    "      --insecure         sunucunun sertifikasını denetleme\n" },
+	{
+	    "TLS (make TLS=1):\n"
+	    "      --stls            STLS before logging in (RFC 2595); fails\n"
+	    "                        if the server does not offer it\n"
+	    "      --tls             implicit TLS (RFC 8314; default port 1995)\n"
+	    "      --cafile FILE     trust the certificates in FILE too\n"
+	    "      --insecure        do not check the server's certificate\n",
+	    "TLS (make TLS=1 ile):\n"
+	    "      --stls            oturum açmadan önce STLS (RFC 2595); sunucu\n"
+	    "                        sunmuyorsa başarısız olur\n"
+	    "      --tls             doğrudan TLS (RFC 8314; varsayılan port 1995)\n"
+	    "      --cafile DOSYA    DOSYA'daki sertifikalara da güven\n"
+	    "      --insecure        sunucunun sertifikasını denetleme\n" },
 };
 
 const size_t i18n_nusage = sizeof i18n_usage / sizeof i18n_usage[0];

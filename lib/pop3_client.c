@@ -3,6 +3,7 @@
 #include "dot.h"
 #include "i18n.h"
 #include "md5.h"
+#include "tls.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -118,15 +119,37 @@ static void keep_timestamp(struct pop3 *p)
 	         (int)(gt - lt + 1), lt);
 }
 
+/* What CAPA said no longer counts (RFC 2595 4: after STLS). */
+static void forget_capa(struct pop3 *p)
+{
+	p->capa_top = p->capa_uidl = p->capa_user = false;
+	p->capa_resp_codes = p->capa_pipelining = p->capa_stls = false;
+}
+
+/* The handshake on p's connection (RFC 2595 4, RFC 8314 3.3). */
+static int handshake(struct pop3 *p, struct tls_ctx *ctx)
+{
+	if (conn_start_tls(&p->conn, ctx, false, p->err, sizeof p->err) < 0)
+		return POP3_TLS;
+	return POP3_OK;
+}
+
 int pop3_open(struct pop3 *p, int fd, int timeout_s, bool trace)
+{
+	return pop3_open_tls(p, fd, timeout_s, trace, NULL);
+}
+
+int pop3_open_tls(struct pop3 *p, int fd, int timeout_s, bool trace,
+                  struct tls_ctx *ctx)
 {
 	int rc;
 
 	conn_init(&p->conn, fd, fd, timeout_s, trace, CONN_CLIENT);
 	p->err[0] = p->reply[0] = p->timestamp[0] = '\0';
-	p->capa_top = p->capa_uidl = p->capa_user = false;
-	p->capa_resp_codes = p->capa_pipelining = false;
+	forget_capa(p);
 	p->in_use = false;
+	if (ctx && (rc = handshake(p, ctx)) != POP3_OK)
+		return rc;
 	rc = status(p); /* S: +OK POP3 server ready <1896.697170952@host> */
 	if (rc == POP3_OK)
 		keep_timestamp(p);
@@ -151,6 +174,7 @@ int pop3_capa(struct pop3 *p)
 		p->capa_user |= str_ncase_eq(line, "USER", 5);
 		p->capa_resp_codes |= str_ncase_eq(line, "RESP-CODES", 11);
 		p->capa_pipelining |= str_ncase_eq(line, "PIPELINING", 11);
+		p->capa_stls |= str_ncase_eq(line, "STLS", 5);
 		rc = POP3_OK;
 	}
 	return rc;
@@ -389,4 +413,31 @@ int pop3_dele(struct pop3 *p, unsigned long n)
 int pop3_quit(struct pop3 *p)
 {
 	return command(p, "QUIT");
+}
+
+int pop3_stls(struct pop3 *p, struct tls_ctx *ctx)
+{
+	int rc;
+
+	/* Never on without it: a stripped STLS must not go unnoticed. */
+	if (!p->capa_stls) {
+		snprintf(p->err, sizeof p->err, "%s", _("the server does not "
+		         "offer STLS (RFC 2595): not sending the password in "
+		         "clear text"));
+		return POP3_TLS;
+	}
+	rc = command(p, "STLS"); /* S: +OK Begin TLS negotiation */
+	if (rc == POP3_ERR) {
+		snprintf(p->err, sizeof p->err, "STLS: %s", p->reply);
+		return POP3_TLS;
+	}
+	if (rc == POP3_OK)
+		rc = handshake(p, ctx);
+	forget_capa(p);
+	return rc;
+}
+
+void pop3_close(struct pop3 *p)
+{
+	conn_end_tls(&p->conn);
 }

@@ -8,7 +8,8 @@
  * Message bodies (RETR, TOP) are streamed to a callback a piece at a
  * time, byte-stuffing undone (RFC 1939 3), and counted against the size
  * LIST gave.  RETR can be pipelined (RFC 2449 6.6): send several, then
- * read their answers in order.  Leaves out: STLS, AUTH (SASL).
+ * read their answers in order.  STLS (RFC 2595 4) and implicit TLS
+ * (RFC 8314) through lib/conn.  Leaves out: AUTH (SASL).
  */
 #ifndef MAILAB_POP3_CLIENT_H
 #define MAILAB_POP3_CLIENT_H
@@ -31,7 +32,8 @@ enum pop3_status {
 	POP3_OK = 0,
 	POP3_ERR = -1,   /* the server said -ERR: its text is in p->reply */
 	POP3_PROTO = -2, /* the server broke the protocol: p->err says how */
-	POP3_NET = -3    /* connection lost or timed out: p->err says how */
+	POP3_NET = -3,   /* connection lost or timed out: p->err says how */
+	POP3_TLS = -4    /* STLS not offered, or TLS failed: p->err */
 };
 
 /* How a body piece ends: inside a line, or at its LF or CRLF. */
@@ -47,6 +49,7 @@ struct pop3 {
 	char timestamp[POP3_REPLY_MAX + 1]; /* the greeting's <...@...> */
 	char err[POP3_ERR_LEN];
 	bool capa_top, capa_uidl, capa_user, capa_resp_codes, capa_pipelining;
+	bool capa_stls;
 	bool in_use;                        /* the last -ERR said [IN-USE] */
 	unsigned long long received;        /* octets of the last body */
 	char piece[POP3_PIECE + 1];
@@ -54,6 +57,20 @@ struct pop3 {
 
 /* Start a session on a connected socket: read the greeting (+OK). */
 int pop3_open(struct pop3 *p, int fd, int timeout_s, bool trace);
+
+struct tls_ctx;
+
+/* Implicit TLS (RFC 8314): the handshake, then the greeting; a NULL
+ * ctx is pop3_open(). */
+int pop3_open_tls(struct pop3 *p, int fd, int timeout_s, bool trace,
+                  struct tls_ctx *ctx);
+
+/* STLS and the handshake (RFC 2595 4): POP3_TLS, nothing sent, when
+ * CAPA did not offer it.  CAPA's answers are forgotten: ask again. */
+int pop3_stls(struct pop3 *p, struct tls_ctx *ctx);
+
+/* TLS's close_notify, if any; the caller closes the fd. */
+void pop3_close(struct pop3 *p);
 
 /* CAPA (RFC 2449 5): sets capa_*.  POP3_ERR when the server has none. */
 int pop3_capa(struct pop3 *p);

@@ -142,7 +142,8 @@ int server_wake_fd(void)
 /* The accept loop's state: listeners, sessions, the helper. */
 struct loop {
 	const struct server_config *cfg;
-	int fds[NET_MAX_LISTEN], n;
+	int fds[2 * NET_MAX_LISTEN], n;
+	int nplain;                    /* fds[nplain..n): --tls-port's */
 	pid_t *pid;                    /* the sessions, to signal exactly them */
 	char (*host)[NET_PEER_LEN];    /* each one's peer address */
 	unsigned long cap, nkid;
@@ -272,7 +273,7 @@ static bool per_ip_full(const struct loop *L, const char *host)
 }
 
 static void start_session(struct loop *L, int cfd, const char *peer,
-                          const char *host)
+                          const char *host, session_fn run)
 {
 	pid_t pid = fork();
 
@@ -286,7 +287,7 @@ static void start_session(struct loop *L, int cfd, const char *peer,
 			close(L->fds[i]);
 		close_parent_pipes(0);
 		server_session_signals();
-		L->cfg->session(cfd, cfd, peer, L->cfg->ctx);
+		run(cfd, cfd, peer, L->cfg->ctx);
 		_exit(0);
 	}
 	L->pid[L->nkid] = pid;
@@ -310,8 +311,10 @@ static void accept_pause(struct loop *L, const char *err)
 	L->accept_resume = now_ms() + SERVER_ACCEPT_PAUSE_MS;
 }
 
-static void accept_one(struct loop *L, int lfd)
+static void accept_one(struct loop *L, int i)
 {
+	int lfd = L->fds[i];
+	session_fn run = i < L->nplain ? L->cfg->session : L->cfg->tls_session;
 	char err[NET_ERR_LEN], peer[NET_PEER_LEN], host[NET_PEER_LEN];
 	int cfd = net_accept(err, lfd, peer);
 
@@ -334,10 +337,11 @@ static void accept_one(struct loop *L, int lfd)
 		log_event(peer, _("refused: %lu sessions from %s already "
 		            "(--max-per-ip)"), max_per_ip(L->cfg), host);
 	} else {
-		start_session(L, cfd, peer, host);
+		start_session(L, cfd, peer, host, run);
 	}
 }
 
+/* Listen on port at every address; the fds go after those in L. */
 static void listen_all(struct loop *L, unsigned *port)
 {
 	const struct server_config *cfg = L->cfg;
@@ -345,15 +349,16 @@ static void listen_all(struct loop *L, unsigned *port)
 	int k;
 
 	if (cfg->nbind == 0) {
-		L->n = net_listen(err, NULL, port, L->fds, NET_MAX_LISTEN);
-		if (L->n < 0)
+		k = net_listen(err, NULL, port, L->fds + L->n, NET_MAX_LISTEN);
+		if (k < 0)
 			die(*port < 1024 && *port != 0 ? EX_NOPERM : EX_UNAVAILABLE,
 			    "%s", err);
+		L->n += k;
 		return;
 	}
 	for (size_t i = 0; i < cfg->nbind; i++) {
 		k = net_listen(err, cfg->binds[i], port, L->fds + L->n,
-		               NET_MAX_LISTEN - L->n);
+		               2 * NET_MAX_LISTEN - L->n);
 		if (k < 0)
 			die(EX_UNAVAILABLE, "%s", err);
 		L->n += k;
@@ -376,7 +381,7 @@ static int sleep_ms(const struct loop *L, long long now)
 /* One turn of the accept loop: sleep until something happens, act. */
 static void serve_once(struct loop *L)
 {
-	struct pollfd pfd[NET_MAX_LISTEN + 1];
+	struct pollfd pfd[2 * NET_MAX_LISTEN + 1];
 	long long now = now_ms();
 	bool paused;
 
@@ -395,7 +400,7 @@ static void serve_once(struct loop *L)
 		drain_sig_pipe();
 	for (int i = 0; i < L->n && !stopping; i++)
 		if (pfd[i].revents & POLLIN)
-			accept_one(L, L->fds[i]);
+			accept_one(L, i);
 }
 
 static void signal_children(const struct loop *L, int sig)
@@ -457,9 +462,17 @@ int server_run(const struct server_config *cfg)
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGCHLD, on_child);
 	listen_all(&L, &port);
+	L.nplain = L.n;
 	log_event(NULL, "listening on %s port %u%s",
 	          cfg->nbind ? "the -b addresses" : "127.0.0.1 and ::1", port,
 	          L.n > 1 || cfg->nbind ? "" : " (IPv4 only)");
+	if (cfg->tls_listen) {
+		unsigned tls_port = cfg->tls_port;
+		listen_all(&L, &tls_port);
+		log_event(NULL, "implicit TLS on %s port %u",
+		          cfg->nbind ? "the -b addresses" : "127.0.0.1 and ::1",
+		          tls_port);
+	}
 	if (cfg->helper) {
 		/* A pipe, not a signal: a restarted helper inherits the same
 		 * one, and no pid can go stale.  Never blocking either end. */
@@ -495,6 +508,10 @@ bool server_option(struct server_config *srv, int ch, const char *arg)
 		return true;
 	case SERVER_OPT_MAX_PER_IP:
 		srv->max_per_ip = opt_ulong("--max-per-ip", arg, 1, 10000);
+		return true;
+	case SERVER_OPT_TLS_PORT:
+		srv->tls_port = (unsigned)opt_ulong("--tls-port", arg, 0, 65535);
+		srv->tls_listen = true;
 		return true;
 	}
 	return false;

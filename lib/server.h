@@ -27,6 +27,13 @@ struct server_config {
 	                           * protocol (421 or -ERR [SYS/TEMP]) */
 	session_fn session;
 	void *ctx;
+	/* --tls-port: a second set of listeners (same addresses) whose
+	 * sessions run tls_session instead, TLS from the first byte
+	 * (RFC 8314).  Logged as "implicit TLS on ... port N", never as
+	 * "listening on": scripts read that line for the plain port. */
+	bool tls_listen;
+	unsigned tls_port;        /* 0: any free port (tests) */
+	session_fn tls_session;
 	/* Optional: a helper process kept alive beside the sessions
 	 * (the relay's queue runner), restarted with a growing delay if it
 	 * dies.  It should return when asked to stop, and when its wake
@@ -41,6 +48,7 @@ struct server_config {
  *   { "max-per-ip", required_argument, NULL, SERVER_OPT_MAX_PER_IP }, */
 #define SERVER_OPT_MAX_CLIENTS 1000
 #define SERVER_OPT_MAX_PER_IP 1001
+#define SERVER_OPT_TLS_PORT 1002  /* { "tls-port", required_argument... } */
 
 /* Sessions one non-loopback address may hold at once, so that a few
  * slow hosts cannot take every --max-clients slot (slowloris). */

@@ -10,6 +10,7 @@
 #include "message.h"
 #include "net.h"
 #include "teach.h"
+#include "tls.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -181,35 +182,82 @@ static void clear_state(struct smtp_client *c)
 	       sizeof *c - offsetof(struct smtp_client, ext));
 }
 
-int smtp_open_fds(struct smtp_client *c, int rfd, int wfd, int timeout_s,
-                  bool trace)
+/* S: 220 mx.example ESMTP ready   (RFC 5321 3.1, 4.3.1) */
+static int greeting(struct smtp_client *c)
 {
 	struct smtp_reply r;
-
-	clear_state(c);
-	conn_init(&c->conn, rfd, wfd, timeout_s, trace, CONN_CLIENT);
-	/* S: 220 mx.example ESMTP ready   (RFC 5321 3.1, 4.3.1) */
 	int rc = read_reply(c, &r, NULL);
 	if (rc == SMTP_OK && r.code != 220)
 		rc = refused(c, &r, _("connection"));
 	return rc;
 }
 
+int smtp_open_fds(struct smtp_client *c, int rfd, int wfd, int timeout_s,
+                  bool trace)
+{
+	clear_state(c);
+	conn_init(&c->conn, rfd, wfd, timeout_s, trace, CONN_CLIENT);
+	return greeting(c);
+}
+
+/* The handshake on c's connection; its failure ends the session. */
+static int handshake(struct smtp_client *c, struct tls_ctx *ctx)
+{
+	char err[TLS_ERR_LEN];
+
+	if (conn_start_tls(&c->conn, ctx, false, err, sizeof err) < 0)
+		return fail(c, SMTP_ERR_TLS, "%s", err);
+	return SMTP_OK;
+}
+
+int smtp_starttls(struct smtp_client *c, struct tls_ctx *ctx)
+{
+	struct smtp_reply r;
+	int rc;
+
+	/* Never on without it: a stripped STARTTLS must not go unnoticed. */
+	if (!(c->ext & SMTP_EXT_STARTTLS))
+		return fail(c, SMTP_ERR_TLS, _("the server does not offer "
+		            "STARTTLS (RFC 3207): not sending anything in clear "
+		            "text"));
+	/* C: STARTTLS   S: 220 2.0.0 Ready to start TLS */
+	rc = command(c, &r, "STARTTLS", "STARTTLS");
+	if (rc == SMTP_OK && r.code != 220)
+		rc = fail(c, SMTP_ERR_TLS, "STARTTLS: %d %s", r.code, r.text);
+	if (rc == SMTP_OK)
+		rc = handshake(c, ctx);
+	c->ext = 0; /* RFC 3207 4.2: forget it all, EHLO again */
+	c->max_size = 0;
+	c->esmtp = false;
+	return rc;
+}
+
 int smtp_open(struct smtp_client *c, const char *host, unsigned port,
               int timeout_s, bool trace)
+{
+	return smtp_open_tls(c, host, port, timeout_s, trace, NULL);
+}
+
+int smtp_open_tls(struct smtp_client *c, const char *host, unsigned port,
+                  int timeout_s, bool trace, struct tls_ctx *ctx)
 {
 	char err[NET_ERR_LEN];
 	int fd = net_connect(err, host, port, timeout_s);
 
 	clear_state(c);
 	c->conn.rfd = c->conn.wfd = -1;
+	c->conn.tls = NULL; /* smtp_close() may follow a failed connect */
 	if (fd == NET_ERR_NOHOST)
 		return fail(c, SMTP_ERR_NOHOST, "%s", err);
 	if (fd == NET_ERR_TIMEOUT)
 		return fail(c, SMTP_ERR_TIMEOUT, "%s", err);
 	if (fd < 0)
 		return fail(c, SMTP_ERR_REFUSED, "%s", err);
-	return smtp_open_fds(c, fd, fd, timeout_s, trace);
+	if (ctx == NULL)
+		return smtp_open_fds(c, fd, fd, timeout_s, trace);
+	conn_init(&c->conn, fd, fd, timeout_s, trace, CONN_CLIENT);
+	int rc = handshake(c, ctx); /* RFC 8314 3.3: TLS before the 220 */
+	return rc == SMTP_OK ? greeting(c) : rc;
 }
 
 /* Is the n-octet token tok the word (ASCII, any case)? */
@@ -422,7 +470,7 @@ int smtp_auth(struct smtp_client *c, const char *user, const char *pass)
 	if (!(c->ext & SMTP_EXT_AUTH) && (c->ext & SMTP_EXT_STARTTLS))
 		return fail(c, SMTP_ERR_AUTH, _("the server offers STARTTLS but no "
 		            "AUTH: it probably offers AUTH only after STARTTLS "
-		            "(RFC 3207), and this client has no TLS"));
+		            "(RFC 3207); try --starttls"));
 	if (!(c->ext & SMTP_EXT_AUTH))
 		return fail(c, SMTP_ERR_AUTH, _("the server offers no AUTH "
 		            "(RFC 4954): it takes no login"));
@@ -675,6 +723,7 @@ int smtp_quit(struct smtp_client *c)
 
 void smtp_close(struct smtp_client *c)
 {
+	conn_end_tls(&c->conn);
 	if (c->conn.rfd >= 0)
 		close(c->conn.rfd);
 	if (c->conn.wfd >= 0 && c->conn.wfd != c->conn.rfd)

@@ -8,7 +8,8 @@
  * 8BITMIME (RFC 6152), PIPELINING (RFC 2920), SMTPUTF8 (RFC 6531),
  * AUTH PLAIN (RFC 4616) and LOGIN over RFC 4954, dot-stuffing and CRLF
  * line endings while the body streams (4.5.2), RSET and QUIT.
- * Leaves out: STARTTLS, CHUNKING/BDAT, DSN parameters.
+ * STARTTLS (RFC 3207) and implicit TLS (RFC 8314) through lib/conn.
+ * Leaves out: CHUNKING/BDAT, DSN parameters.
  *
  * A session, as the caller writes it:
  *
@@ -63,7 +64,8 @@ enum smtp_status {
 	SMTP_ERR_AUTH = -8,     /* AUTH refused (535) or not offered */
 	SMTP_ERR_SIZE = -9,     /* over the SIZE the server announced */
 	SMTP_ERR_UTF8 = -10,    /* a UTF-8 address, and no SMTPUTF8 offered */
-	SMTP_ERR_SOURCE = -11   /* the body source failed (read error) */
+	SMTP_ERR_SOURCE = -11,  /* the body source failed (read error) */
+	SMTP_ERR_TLS = -12      /* no STARTTLS offered, or TLS failed */
 };
 
 /* Extensions the server offered in its EHLO reply (RFC 5321 4.1.1.1). */
@@ -75,7 +77,7 @@ enum smtp_ext {
 	SMTP_EXT_AUTH_PLAIN = 1 << 4,
 	SMTP_EXT_AUTH_LOGIN = 1 << 5,
 	SMTP_EXT_ENHANCED = 1 << 6,
-	SMTP_EXT_STARTTLS = 1 << 7,   /* RFC 3207: offered; not used here */
+	SMTP_EXT_STARTTLS = 1 << 7,   /* RFC 3207: smtp_starttls() */
 	SMTP_EXT_AUTH = 1 << 8        /* AUTH offered, any mechanism */
 };
 
@@ -134,6 +136,18 @@ int smtp_open(struct smtp_client *c, const char *host, unsigned port,
  * child's stdin/stdout); the client owns and closes them from then on. */
 int smtp_open_fds(struct smtp_client *c, int rfd, int wfd, int timeout_s,
                   bool trace);
+
+struct tls_ctx;
+
+/* Implicit TLS (RFC 8314): the handshake before the greeting; a NULL
+ * ctx is smtp_open(). */
+int smtp_open_tls(struct smtp_client *c, const char *host, unsigned port,
+                  int timeout_s, bool trace, struct tls_ctx *ctx);
+
+/* C: STARTTLS, S: 220, the handshake (RFC 3207); fails (SMTP_ERR_TLS)
+ * and sends nothing when EHLO did not offer it.  Then smtp_hello()
+ * again: what the server offered before no longer counts. */
+int smtp_starttls(struct smtp_client *c, struct tls_ctx *ctx);
 
 /* EHLO name; on a 5xx, HELO name (RFC 5321 4.1.1.1, 3.2).  Fills ext. */
 int smtp_hello(struct smtp_client *c, const char *name);

@@ -13,7 +13,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
 	cat <<EOF
-usage: scripts/demo.sh [--smtp-port N] [--pop-port N] [--pause]
+usage: scripts/demo.sh [--smtp-port N] [--pop-port N] [--pause] [--tls]
 
 Show one mail's journey: mail_send --SMTP--> smtp_server --> Maildir
 <-- pop_server <--POP3-- pop_client, with each dialogue (C:/S: lines).
@@ -21,6 +21,9 @@ Show one mail's journey: mail_send --SMTP--> smtp_server --> Maildir
       --smtp-port N   port for smtp_server (default 0: a free port)
       --pop-port N    port for pop_server (default 0: a free port)
       --pause         wait for Enter before each step (for a class)
+      --tls           the journey over STARTTLS and STLS, captured; the
+                      capture shown without and with the key log
+                      (needs make TLS=1, tshark; make demo-tls)
   -h, --help          this text
 
 It runs in a temporary directory (\$TMPDIR or /tmp) that is removed at
@@ -32,11 +35,13 @@ EOF
 SMTP_PORT=0
 POP_PORT=0
 PAUSE=false
+TLS=false
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smtp-port) [ $# -ge 2 ] || { usage >&2; exit $EX_USAGE; }; SMTP_PORT=$2; shift ;;
 	--pop-port) [ $# -ge 2 ] || { usage >&2; exit $EX_USAGE; }; POP_PORT=$2; shift ;;
 	--pause) PAUSE=true ;;
+	--tls) TLS=true ;;
 	-h|--help) usage; exit 0 ;;
 	*) err "unknown option: $1"; usage >&2; exit $EX_USAGE ;;
 	esac
@@ -148,6 +153,12 @@ step_imap() {
 	echo "-- POP3 downloaded it, yet IMAP still sees it on the server, marked \\Seen."
 }
 
+if $TLS; then
+	# shellcheck source=scripts/demo_tls.inc
+	. "$TOP/scripts/demo_tls.inc"
+	tls_journey
+	exit 0
+fi
 start_servers
 step_send
 step_store
