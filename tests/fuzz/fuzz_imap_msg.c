@@ -14,6 +14,7 @@
  * they say); every section is one string, a literal as long as it
  * announces; BODY[] is the file byte for byte in CRLF form, and a
  * partial BODY[]<o.c> the slice of it that RFC 3501 6.4.5 names.
+ * To see a finding, FUZZ_SHOW=1 prints the parts and the lists checked.
  */
 #include "fuzz.h"
 #include "imap_fetch.h"
