@@ -1,8 +1,8 @@
 /*
  * smtp_client_auth: the client side of AUTH (RFC 4954) for
  * lib/smtp_client — PLAIN (RFC 4616) in one line, LOGIN in three
- * exchanges — traced here rather than by conn, so that each base64
- * line is shown with what it decodes to.
+ * exchanges.  The base64 lines are traced like any other (-v shows
+ * what crossed the wire); --explain decodes them (lib/explain).
  */
 #include "smtp_client.h"
 #include "smtp_client_int.h"
@@ -12,71 +12,19 @@
 
 #include "base64.h"
 #include "i18n.h"
-#include "teach.h"
 
-/* The trace line of a base64 exchange, with what it says decoded. */
-static void trace_b64(const struct smtp_client *c, const char *tag,
-                      const char *line, const unsigned char *plain, long n)
-{
-	char shown[2 * SMTP_AUTH_FIELD_MAX + 16];
-	size_t k = 0;
-
-	if (!c->conn.trace)
-		return;
-	for (long i = 0; i < n && k + 6 < sizeof shown; i++) {
-		if (plain[i] == '\0') {
-			memcpy(shown + k, "<NUL>", 5);
-			k += 5;
-		} else {
-			shown[k++] = plain[i] < 32 ? '?' : (char)plain[i];
-		}
-	}
-	shown[k] = '\0';
-	fprintf(stderr, _("%s%s    # base64 of \"%s\"\n"), tag, line, shown);
-	if (c->conn.teach) /* -e: the line itself, as conn_trace would */
-		teach_traced(c->conn.teach, tag, line, strlen(line));
-}
-
-/* Send prefix + base64(data), traced with its decoded text. */
+/* Send prefix + base64(data): traced by conn as it crosses the wire
+ * (SPEC: -v shows the bytes, nothing added); -e decodes it. */
 static int send_b64(struct smtp_client *c, const char *prefix,
                     const char *data, size_t n)
 {
 	char line[SMTP_CMD_LINE + 120];
 	size_t k = str_copy(line, prefix, sizeof line);
-	bool trace = c->conn.trace;
-	int rc = SMTP_OK;
 
 	base64_encode(data, n, line + k);
-	trace_b64(c, c->conn.out_tag, line, (const unsigned char *)data,
-	          (long)n);
-	c->conn.trace = false;
 	if (conn_send_line(&c->conn, line, strlen(line)) < 0)
-		rc = smtp_fail(c, SMTP_ERR_IO, _("sending to server: %s"),
-		               conn_status_text(&c->conn, CONN_ERROR));
-	c->conn.trace = trace;
-	return rc;
-}
-
-/* Read a reply; trace a 334 challenge with its base64 decoded. */
-static int read_challenge(struct smtp_client *c, struct smtp_reply *r)
-{
-	unsigned char plain[SMTP_REPLY_TEXT_MAX];
-	char line[SMTP_REPLY_TEXT_MAX + 8];
-	bool trace = c->conn.trace;
-	int rc;
-
-	c->conn.trace = false;
-	rc = smtp_read_reply(c, r, NULL);
-	c->conn.trace = trace;
-	if (rc != SMTP_OK)
-		return rc;
-	snprintf(line, sizeof line, "%d %s", r->code, r->text);
-	long n = r->code == 334 ? base64_decode(r->text, strlen(r->text), plain)
-	                        : -1;
-	if (n >= 0)
-		trace_b64(c, c->conn.in_tag, line, plain, n);
-	else
-		conn_trace(&c->conn, c->conn.in_tag, line, strlen(line));
+		return smtp_fail(c, SMTP_ERR_IO, _("sending to server: %s"),
+		                 conn_status_text(&c->conn, CONN_ERROR));
 	return SMTP_OK;
 }
 
@@ -105,7 +53,7 @@ static int auth_plain(struct smtp_client *c, const char *user,
 	memcpy(blob + 2 + u, pass, p);
 	int rc = send_b64(c, "AUTH PLAIN ", blob, u + p + 2);
 	if (rc == SMTP_OK)
-		rc = read_challenge(c, &r);
+		rc = smtp_read_reply(c, &r, NULL);
 	return rc == SMTP_OK ? auth_result(c, &r) : rc;
 }
 
@@ -118,14 +66,14 @@ static int auth_login(struct smtp_client *c, const char *user,
 	int rc = smtp_send_cmd(c, "AUTH LOGIN");
 
 	for (size_t i = 0; rc == SMTP_OK && i < 2; i++) {
-		rc = read_challenge(c, &r);
+		rc = smtp_read_reply(c, &r, NULL);
 		if (rc == SMTP_OK && r.code != 334)
 			return auth_result(c, &r);
 		if (rc == SMTP_OK)
 			rc = send_b64(c, "", answer[i], strlen(answer[i]));
 	}
 	if (rc == SMTP_OK)
-		rc = read_challenge(c, &r);
+		rc = smtp_read_reply(c, &r, NULL);
 	return rc == SMTP_OK ? auth_result(c, &r) : rc;
 }
 
