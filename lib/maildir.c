@@ -534,6 +534,32 @@ void maildir_uid(const struct maildir_box *b, size_t i,
 		md5_hex(name, n, uid);
 }
 
+/*
+ * A message's file when it is no longer where the snapshot saw it: an
+ * IMAP session that changed its flags renamed cur/<base>:2,<flags>
+ * (maildir(5): the base never changes, the info after ':' may).  path
+ * gets cur/<base>:2,... and 0, or -1 with errno ENOENT when it is gone.
+ */
+static int find_renamed(const struct maildir_box *b, size_t i, char *path)
+{
+	const char *name = maildir_msg_name(b, i);
+	size_t base = strcspn(name, ":");
+	char dir[MAILDIR_PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int rc = -1;
+
+	if (box_path(dir, b, "cur", NULL) < 0 || (d = opendir(dir)) == NULL)
+		return -1;
+	while (rc < 0 && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, name, base) == 0 && e->d_name[base] == ':')
+			rc = box_path(path, b, "cur", e->d_name);
+	closedir(d);
+	if (rc < 0)
+		errno = ENOENT;
+	return rc;
+}
+
 int maildir_open_msg(const struct maildir_box *b, size_t i)
 {
 	char path[MAILDIR_PATH_MAX];
@@ -546,6 +572,8 @@ int maildir_open_msg(const struct maildir_box *b, size_t i)
 		return -1;
 	/* O_NONBLOCK: a FIFO put there since the scan must not hang us. */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT && find_renamed(b, i, path) == 0)
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
 		log_event("maildir", _("skipped %s: not a regular file"), path);
 		close(fd);
@@ -591,6 +619,22 @@ static void mark_seen(const struct maildir_box *b, size_t i)
 		rename(from, to); /* on failure it stays in new/: no loss */
 }
 
+/* Unlink message i (where the snapshot saw it, or renamed since); one
+ * already gone is no failure.  0, or -1 with errno and path. */
+static int remove_msg(const struct maildir_box *b, size_t i, char *path)
+{
+	if (box_path(path, b, b->msg[i].in_new ? "new" : "cur",
+	             maildir_msg_name(b, i)) < 0)
+		return -1;
+	if (unlink(path) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	if (find_renamed(b, i, path) < 0)
+		return 0; /* gone: removed by another session */
+	return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
 int maildir_update(char *err, struct maildir_box *b)
 {
 	char path[MAILDIR_PATH_MAX];
@@ -598,10 +642,7 @@ int maildir_update(char *err, struct maildir_box *b)
 
 	for (size_t i = 0; i < b->n; i++) {
 		const struct maildir_msg *m = &b->msg[i];
-		if (m->deleted &&
-		    (box_path(path, b, m->in_new ? "new" : "cur",
-		              maildir_msg_name(b, i)) < 0 ||
-		     (unlink(path) < 0 && errno != ENOENT))) {
+		if (m->deleted && remove_msg(b, i, path) < 0) {
 			snprintf(err, MAILDIR_ERR_LEN, _("cannot remove %s: %s"),
 			         path, strerror(errno));
 			failed++;
