@@ -23,7 +23,6 @@
  * the selected state does to it is in lib/imap_select, so pop_server
  * can read the same mailbox.
  */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 
 #include "i18n.h"
 #include "imap_auth.h"
+#include "imap_config.h"
 #include "imap_search.h"
 #include "imap_session.h"
 #include "server.h"
@@ -40,16 +40,8 @@
 #include "users.h"
 #include "util.h"
 
-#define IMAP_DEFAULT_TIMEOUT 1800    /* RFC 3501 5.4: at least 30 minutes */
 #define IMAP_DEFAULT_PORT 1143       /* 143 (RFC 3501 2.1) needs root */
 #define IMAP_CAPS "IMAP4rev1 LITERAL+ SASL-IR ID IDLE AUTH=PLAIN"
-
-struct imap_config {
-	const char *maildir;
-	const char *users_file;
-	int timeout;
-	bool verbose;
-};
 
 /* RFC 3501 3: the states of a session. */
 enum state {
@@ -555,97 +547,15 @@ static void imap_session(int rfd, int wfd, const char *peer, void *ctx)
 	free(im);
 }
 
-/* ---- start-up ---- */
+/* ---- start-up: the options are lib/imap_config.c's ---- */
 
-static void usage(FILE *f)
-{
-	fputs(_("usage: imap_server [-p PORT] [-b ADDR]... [-d DIR] [-U FILE]\n"
-	    "                   [--timeout SECONDS] [--max-clients N] [--stdio] [-v]\n"
-	    "\n"
-	    "Serve the mail in DIR/<user>/{new,cur}/ (Maildir) over IMAP4rev1 as INBOX;\n"
-	    "mail stays on the server, flags and UIDs are kept in the Maildir.\n"
-	    "\n"
-	    "  -p, --port PORT        port to listen on (default 1143;\n"
-	    "                         the standard 143 needs root)\n"
-	    "  -b, --bind ADDR        address to listen on, repeatable\n"
-	    "                         (default 127.0.0.1 and ::1)\n"
-	    "  -d, --maildir DIR      mail store (default ./maildir)\n"
-	    "  -U, --users FILE       name:password lines (default ./users.txt)\n"
-	    "      --timeout SECONDS  autologout after this idle time (default 1800)\n"
-	    "      --max-clients N    sessions at once (default 100)\n"
-	    "      --max-per-ip N     sessions at once from one address, loopback\n"
-	    "                         excepted (default 10)\n"
-	    "      --stdio            one session on stdin/stdout (inetd style)\n"
-	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
-	    "  -h, --help             this text;  --version  the version\n"), f);
-	teach_usage(f, TEACH_USAGE_IMAP);
-	fputs(_("\n"
-	    "Example:\n"
-	    "  ./imap_server -v           then, in another terminal:\n"
-	    "  nc -C localhost 1143       and type a LOGIN gizem 1234, b SELECT INBOX,\n"
-	    "                             c FETCH 1 BODY[], d LOGOUT\n"
-	    "\n"
-	    "In Wireshark, capture on the loopback interface (lo / lo0) with the\n"
-	    "display filter:  tcp.port == 1143\n"
-	    "Port 1143 is not IMAP's usual 143, so use Analyze > Decode As... >\n"
-	    "TCP port 1143 > IMAP to see the commands decoded.\n"), f);
-}
-
-enum { OPT_TIMEOUT = 256, OPT_STDIO, OPT_VERSION };
-
-static const struct option options[] = {
-	{ "port", required_argument, NULL, 'p' },
-	{ "bind", required_argument, NULL, 'b' },
-	{ "maildir", required_argument, NULL, 'd' },
-	{ "users", required_argument, NULL, 'U' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS },
-	{ "max-per-ip", required_argument, NULL, SERVER_OPT_MAX_PER_IP },
-	{ "stdio", no_argument, NULL, OPT_STDIO },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	TEACH_OPTIONS, TEACH_FAIL_OPTION,
-	{ NULL, 0, NULL, 0 }
-};
-
-/* --explain, --lang, --step, --delay, --fail */
+/* --explain, --lang, --step, --delay, --fail; static, so that main()
+ * can run again in one process (the fuzz harness) with a fresh set. */
 static struct teach teach;
-
-/* Fill cfg and srv from argv; returns true for --stdio. */
-static bool parse_options(int argc, char **argv, struct imap_config *cfg,
-                          struct server_config *srv)
-{
-	bool stdio = false;
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "p:b:d:U:vh" TEACH_SHORT, options, NULL)) != -1) {
-		switch (ch) {
-		case 'd': cfg->maildir = optarg; break;
-		case 'U': cfg->users_file = optarg; break;
-		case 'v': cfg->verbose = true; break;
-		case 'h': usage(stdout); exit(0);
-		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
-		case OPT_STDIO: stdio = true; break;
-		case OPT_VERSION: printf("imap_server (mailab) %s\n", MAILAB_VERSION); exit(0);
-		default: /* -p, -b, ..., the teaching modes */
-			if (!server_option(srv, ch, optarg) &&
-			    !teach_option(&teach, ch, optarg))
-				die(EX_USAGE, _("try 'imap_server --help' for the "
-				                "options")); /* getopt named the typo */
-		}
-	}
-	if (optind < argc)
-		die(EX_USAGE, _("unexpected argument '%s' (see --help)"), argv[optind]);
-	return stdio;
-}
 
 int main(int argc, char **argv)
 {
-	struct imap_config cfg = {
-		.maildir = "./maildir", .users_file = "./users.txt",
-		.timeout = IMAP_DEFAULT_TIMEOUT,
-	};
+	struct imap_config cfg;
 	struct server_config srv = {
 		.port = IMAP_DEFAULT_PORT, .max_clients = 100,
 		.busy_reply = "* BYE [UNAVAILABLE] too many connections, try again later",
@@ -656,7 +566,7 @@ int main(int argc, char **argv)
 	util_set_progname(argv[0]);
 	teach_lang(argc, argv);
 	teach_server(&teach, FAULT_IMAP, commands);
-	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	bool stdio = imap_config_parse(argc, argv, &cfg, &srv, &teach);
 	teach_start(&teach, EXPLAIN_IMAP, &cfg.verbose);
 	teach_serve(&teach, &srv);
 	if (users_readable(cfg.users_file) < 0)

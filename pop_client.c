@@ -18,9 +18,9 @@
  * locally (fsync'd, renamed into new/, new/ fsync'd); its UIDL is in its
  * local file name, put there by the same rename, so a run killed at any
  * point (POP3 then deletes nothing) duplicates nothing on the next run.
+ * The options and --help are lib/popc_options.c's.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,33 +33,18 @@
 #include "mime_in.h"
 #include "net.h"
 #include "pop3_client.h"
+#include "popc_options.h"
 #include "server.h"
 #include "util.h"
 #include "i18n.h"
 #include "teach.h"
 #include "tls_setup.h"
 
-#define POPC_DEFAULT_PORT 1110    /* pop_server's port (110 needs root) */
-#define POPC_TLS_PORT 1995        /* --tls: the lab's 995 (RFC 8314 7.3) */
-#define POPC_DEFAULT_TIMEOUT 60   /* seconds without an answer */
 #define POPC_PROGRESS_MIN 10      /* a progress line from this many on */
-
-enum mode { MODE_SHOW, MODE_LIST, MODE_UIDL, MODE_ALL, MODE_DOWNLOAD };
-
-struct options {
-	const char *host, *user, *pass, *outdir;
-	unsigned port;
-	unsigned long msg;
-	long top;               /* --top LINES, -1 for RETR */
-	int timeout;
-	bool apop, delete, raw, verbose;
-	enum mode mode;
-	struct tls_client_setup tls; /* --stls, --tls, --cafile, --insecure */
-};
 
 /* The session: the drop's snapshot as STAT, LIST and UIDL gave it. */
 struct client {
-	const struct options *opt;
+	const struct popc_options *opt;
 	struct pop3 pop;
 	unsigned long count;
 	unsigned long long octets;
@@ -110,7 +95,7 @@ static int sink_mime(void *ctx, const char *p, size_t n, enum pop3_eol eol)
 static int show_message(struct client *c, unsigned long n)
 {
 	static struct mime_in mime; /* large: not on the stack */
-	const struct options *o = c->opt;
+	const struct popc_options *o = c->opt;
 	unsigned long long max = c->sizes[n] + POP3_OVERRUN_MAX;
 	int rc;
 
@@ -313,7 +298,7 @@ static int mode_download(struct client *c)
 /* CAPA, then USER/PASS or APOP.  0, or an exit code. */
 static int login(struct client *c)
 {
-	const struct options *o = c->opt;
+	const struct popc_options *o = c->opt;
 	struct pop3 *p = &c->pop;
 	int rc = pop3_capa(p); /* -ERR: an RFC 1939-only server, fine */
 
@@ -437,7 +422,8 @@ static void release_stdout(struct held_stdout *h)
 }
 
 /* Cannot connect: in the lab that means pop_server is not running. */
-static int connect_failed(const struct options *o, int fd, const char *err)
+static int connect_failed(const struct popc_options *o, int fd,
+                          const char *err)
 {
 	char port[32] = "";
 
@@ -453,7 +439,7 @@ static int connect_failed(const struct options *o, int fd, const char *err)
 	     : fd == NET_ERR_TIMEOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
 }
 
-static int run(const struct options *o)
+static int run(const struct popc_options *o)
 {
 	static struct client c;
 	char err[NET_ERR_LEN];
@@ -482,150 +468,18 @@ static int run(const struct options *o)
 	return rc;
 }
 
-/* ---- options ---- */
-
-static void usage(FILE *f)
-{
-	fprintf(f, _("usage: pop_client [-H HOST] [-p PORT] [-u USER] [-w PASSWORD] "
-	    "[--apop]\n"
-	    "                  [-n MSG] [--top LINES] [--raw] [--list] "
-	    "[--uidl]\n"
-	    "                  [-o DIR [--delete]] [--all] [--timeout SECONDS] "
-	    "[-v]\n\n"
-	    "Log in to a POP3 server, show STAT and LIST, and print message 1\n"
-	    "decoded to readable UTF-8 (headers, text, list of attachments).\n\n"
-	    "  -H, --host HOST       server (default localhost)\n"
-	    "  -p, --port PORT       port (default %d; POP3's own is 110)\n"
-	    "  -u, --user NAME       user (default gizem)\n"
-	    "  -w, --password PASS   password (default 1234)\n"
-	    "      --apop            log in with APOP (MD5 of the greeting's "
-	    "timestamp)\n"
-	    "  -n, --msg N           show message N instead of 1\n"
-	    "      --top LINES       show the headers and LINES body lines (TOP)\n"
-	    "      --raw             print the message as received, undecoded\n"
-	    "      --list            a table: number, size, From, Subject, Date\n"
-	    "      --uidl            the unique id of each message\n"
-	    "  -o, --output DIR      download new messages into the Maildir DIR\n"
-	    "      --delete          with -o: delete each message on the server\n"
-	    "                        once it is safely on the local disk\n"
-	    "      --all             print every message (without -o)\n"
-	    "      --timeout SECONDS give up on a silent server (default %d)\n"
-	    "  -v, --verbose         print the dialogue (C: and S: lines) on "
-	    "stderr\n"
-	    "  -h, --help, --version\n"),
-	    POPC_DEFAULT_PORT, POPC_DEFAULT_TIMEOUT);
-	fputs(_("TLS (make TLS=1):\n"
-	    "      --stls            STLS before logging in (RFC 2595); fails\n"
-	    "                        if the server does not offer it\n"
-	    "      --tls             implicit TLS (RFC 8314; default port 1995)\n"
-	    "      --cafile FILE     trust the certificates in FILE too\n"
-	    "      --insecure        do not check the server's certificate\n"),
-	    f);
-	teach_usage(f, TEACH_USAGE_CLIENT);
-	fputs(_("\n"
-	    "Example: pop_client -v -u gizem -w 1234 -n 2\n"
-	    "Exit: 0 ok, 64 usage, 67 unknown host, 69 server unavailable or "
-	    "-ERR,\n"
-	    "      74 local file, 75 network failure, timeout or mailbox busy,\n"
-	    "      76 broken server reply, 77 login refused.\n"), f);
-}
-
-enum { OPT_APOP = 256, OPT_TOP, OPT_RAW, OPT_LIST, OPT_UIDL, OPT_ALL,
-       OPT_DELETE, OPT_TIMEOUT, OPT_VERSION };
-
-static const struct option long_options[] = {
-	{ "host", required_argument, NULL, 'H' },
-	{ "port", required_argument, NULL, 'p' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "password", required_argument, NULL, 'w' },
-	{ "msg", required_argument, NULL, 'n' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "apop", no_argument, NULL, OPT_APOP },
-	{ "top", required_argument, NULL, OPT_TOP },
-	{ "raw", no_argument, NULL, OPT_RAW },
-	{ "list", no_argument, NULL, OPT_LIST },
-	{ "uidl", no_argument, NULL, OPT_UIDL },
-	{ "all", no_argument, NULL, OPT_ALL },
-	{ "delete", no_argument, NULL, OPT_DELETE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	TLS_CLIENT_OPTIONS("stls"),
-	TEACH_OPTIONS,
-	{ NULL, 0, NULL, 0 }
-};
-
 /* --explain, --lang, --step, --delay */
 static struct teach teach;
-
-/* One option into o; exits on -h, --version and a bad option. */
-static void take_option(struct options *o, int ch, const char *arg)
-{
-	switch (ch) {
-	case 'H': o->host = arg; break;
-	case 'p': o->port = (unsigned)opt_ulong("-p", arg, 1, 65535); break;
-	case 'u': o->user = arg; break;
-	case 'w': o->pass = arg; break;
-	case 'n': o->msg = opt_ulong("-n", arg, 1, POP3_MSGS_MAX); break;
-	case 'o': o->outdir = arg; break;
-	case 'v': o->verbose = true; break;
-	case OPT_APOP: o->apop = true; break;
-	case OPT_TOP: o->top = (long)opt_ulong("--top", arg, 0, 1000000); break;
-	case OPT_RAW: o->raw = true; break;
-	case OPT_LIST: o->mode = MODE_LIST; break;
-	case OPT_UIDL: o->mode = MODE_UIDL; break;
-	case OPT_ALL: o->mode = MODE_ALL; break;
-	case OPT_DELETE: o->delete = true; break;
-	case OPT_TIMEOUT:
-		o->timeout = (int)opt_ulong("--timeout", arg, 1, 86400);
-		break;
-	case 'h': usage(stdout); exit(EX_OK);
-	case OPT_VERSION: printf("pop_client %s\n", MAILAB_VERSION); exit(EX_OK);
-	default: /* getopt said what was wrong; not 40 lines of usage */
-		if (teach_option(&teach, ch, arg) ||
-		    tls_client_option(&o->tls, ch, arg))
-			break; /* --explain, --lang, --step, --delay, TLS */
-		fprintf(stderr, _("Try '%s --help' for the options.\n"),
-		        util_progname());
-		exit(EX_USAGE);
-	}
-}
-
-static void parse_options(struct options *o, int argc, char **argv)
-{
-	int ch;
-
-	*o = (struct options){ .host = "localhost", .user = "gizem",
-		               .pass = "1234", .port = 0, /* below */
-		               .msg = 1, .top = -1,
-		               .timeout = POPC_DEFAULT_TIMEOUT };
-	while ((ch = getopt_long(argc, argv, "H:p:u:w:n:o:vh" TEACH_SHORT, long_options,
-	                         NULL)) != -1)
-		take_option(o, ch, optarg);
-	if (optind < argc)
-		die(EX_USAGE, _("unexpected argument '%s' (see --help)"),
-		    argv[optind]);
-	tls_client_ready(&o->tls);
-	if (o->port == 0) /* RFC 8314 3.3: POP3 over TLS on 995 */
-		o->port = o->tls.mode == TLS_IMPLICIT ? POPC_TLS_PORT
-		                                      : POPC_DEFAULT_PORT;
-	if (o->outdir)
-		o->mode = MODE_DOWNLOAD;
-	if (o->delete && !o->outdir)
-		die(EX_USAGE, _("--delete needs -o DIR: messages are deleted only "
-		              "once they are saved locally"));
-}
 
 int main(int argc, char **argv)
 {
 	struct held_stdout held = { -1, NULL };
-	struct options o;
+	struct popc_options o;
 	int rc;
 
 	util_set_progname(argv[0]);
 	teach_lang(argc, argv);
-	parse_options(&o, argc, argv);
+	popc_options_parse(&o, argc, argv, &teach);
 	teach_start(&teach, EXPLAIN_POP3, &o.verbose);
 	if (o.verbose)
 		hold_stdout(&held);

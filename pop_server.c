@@ -17,7 +17,6 @@
  * from their files through lib/dot.c, never held whole.  Login names
  * become mailboxes by lib/identity.c's one rule.
  */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +30,7 @@
 #include "identity.h"
 #include "maildir.h"
 #include "md5.h"
+#include "pop_config.h"
 #include "pop_msg.h"
 #include "server.h"
 #include "session.h"
@@ -40,18 +40,7 @@
 #include "util.h"
 
 #define POP_CMD_MAX 255         /* RFC 2449 4: 255 octets, CRLF included */
-#define POP_DEFAULT_TIMEOUT 600 /* RFC 1939 3: at least 10 minutes */
 #define POP_DEFAULT_PORT 1110   /* 110 (RFC 1939 3) needs root */
-
-/* What the command line set; shared read-only by every session. */
-struct pop_config {
-	const char *maildir;
-	const char *users_file;
-	char hostname[256];
-	int timeout;
-	bool verbose;
-	struct tls_server_setup tls; /* --tls-cert, --tls-key */
-};
 
 /* RFC 1939 3: the states of a session. */
 enum state {
@@ -562,101 +551,15 @@ static void pop_tls_session(int rfd, int wfd, const char *peer, void *ctx)
 	pop_serve(rfd, wfd, peer, ctx, true);
 }
 
-/* ---- start-up ---- */
+/* ---- start-up: the options are lib/pop_config.c's ---- */
 
-static void usage(FILE *f)
-{
-	fputs(_("usage: pop_server [-p PORT] [-b ADDR]... [-d DIR] [-U FILE]\n"
-	    "                  [--timeout SECONDS] [--max-clients N] [--stdio] [-v]\n"
-	    "\n"
-	    "Serve the mail in DIR/<user>/{new,cur}/ (Maildir) over POP3.\n"
-	    "\n"
-	    "  -p, --port PORT        port to listen on (default 1110;\n"
-	    "                         the standard 110 needs root)\n"
-	    "  -b, --bind ADDR        address to listen on, repeatable\n"
-	    "                         (default 127.0.0.1 and ::1)\n"
-	    "  -d, --maildir DIR      mail store (default ./maildir)\n"
-	    "  -U, --users FILE       name:password lines (default ./users.txt)\n"
-	    "      --timeout SECONDS  autologout after this idle time (default 600)\n"
-	    "      --max-clients N    sessions at once (default 100)\n"
-	    "      --max-per-ip N     sessions at once from one address, loopback\n"
-	    "                         excepted (default 10)\n"
-	    "      --stdio            one session on stdin/stdout (inetd style)\n"
-	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
-	    "  -h, --help             this text;  --version  the version\n"), f);
-	fputs(_("TLS (make TLS=1):\n"
-	    "      --tls-cert FILE --tls-key FILE  offer STLS (RFC 2595)\n"
-	    "      --tls-port PORT    also listen with implicit TLS (RFC 8314;\n"
-	    "                         the lab uses 1995)\n"), f);
-	teach_usage(f, TEACH_USAGE_POP3);
-	fputs(_("\n"
-	    "Example:\n"
-	    "  ./pop_server -v            then, in another terminal:\n"
-	    "  nc -C localhost 1110       and type USER gizem, PASS 1234, LIST\n"
-	    "\n"
-	    "In Wireshark, capture on the loopback interface (lo / lo0) with the\n"
-	    "display filter:  tcp.port == 1110\n"
-	    "Port 1110 is not POP3's usual 110, so use Analyze > Decode As... >\n"
-	    "TCP port 1110 > POP to see the commands decoded.\n"), f);
-}
-
-enum { OPT_TIMEOUT = 256, OPT_STDIO, OPT_VERSION };
-
-static const struct option options[] = {
-	{ "port", required_argument, NULL, 'p' },
-	{ "bind", required_argument, NULL, 'b' },
-	{ "maildir", required_argument, NULL, 'd' },
-	{ "users", required_argument, NULL, 'U' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS },
-	{ "max-per-ip", required_argument, NULL, SERVER_OPT_MAX_PER_IP },
-	{ "stdio", no_argument, NULL, OPT_STDIO },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	TLS_SERVER_OPTIONS,
-	TEACH_OPTIONS, TEACH_FAIL_OPTION,
-	{ NULL, 0, NULL, 0 }
-};
-
-/* --explain, --lang, --step, --delay, --fail */
+/* --explain, --lang, --step, --delay, --fail; static, so that main()
+ * can run again in one process (the fuzz harness) with a fresh set. */
 static struct teach teach;
-
-/* Fill cfg and srv from argv; returns true for --stdio. */
-static bool parse_options(int argc, char **argv, struct pop_config *cfg,
-                          struct server_config *srv)
-{
-	bool stdio = false;
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "p:b:d:U:vh" TEACH_SHORT, options, NULL)) != -1) {
-		switch (ch) {
-		case 'd': cfg->maildir = optarg; break;
-		case 'U': cfg->users_file = optarg; break;
-		case 'v': cfg->verbose = true; break;
-		case 'h': usage(stdout); exit(0);
-		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
-		case OPT_STDIO: stdio = true; break;
-		case OPT_VERSION: printf("pop_server (mailab) %s\n", MAILAB_VERSION); exit(0);
-		default: /* -p, -b, ..., the teaching modes */
-			if (!server_option(srv, ch, optarg) &&
-			    !tls_server_option(&cfg->tls, ch, optarg) &&
-			    !teach_option(&teach, ch, optarg))
-				die(EX_USAGE, _("try 'pop_server --help' for the "
-				                "options")); /* getopt named the typo */
-		}
-	}
-	if (optind < argc)
-		die(EX_USAGE, _("unexpected argument '%s' (see --help)"), argv[optind]);
-	return stdio;
-}
 
 int main(int argc, char **argv)
 {
-	struct pop_config cfg = {
-		.maildir = "./maildir", .users_file = "./users.txt",
-		.timeout = POP_DEFAULT_TIMEOUT,
-	};
+	struct pop_config cfg;
 	struct server_config srv = {
 		.port = POP_DEFAULT_PORT, .max_clients = 100,
 		.busy_reply = "-ERR [SYS/TEMP] too many connections, try again later",
@@ -665,10 +568,9 @@ int main(int argc, char **argv)
 	};
 
 	util_set_progname(argv[0]);
-	util_hostname(cfg.hostname, sizeof cfg.hostname);
 	teach_lang(argc, argv);
 	teach_server(&teach, FAULT_POP3, commands);
-	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	bool stdio = pop_config_parse(argc, argv, &cfg, &srv, &teach);
 	teach_start(&teach, EXPLAIN_POP3, &cfg.verbose);
 	teach_serve(&teach, &srv);
 	tls_server_ready(&cfg.tls, &srv, pop_tls_session);

@@ -22,9 +22,8 @@
  * the lines, answers unknown verbs and commands out of sequence, and
  * counts the replies.  Addresses and mailbox names: lib/identity.c;
  * DATA's decoder: lib/smtp_data.c; storing: lib/delivery.c; AUTH:
- * lib/smtp_auth.c.
+ * lib/smtp_auth.c; the options and --help: lib/smtp_config.c.
  */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +41,7 @@
 #include "server.h"
 #include "session.h"
 #include "smtp_auth.h"
+#include "smtp_config.h"
 #include "smtp_data.h"
 #include "smtp_params.h"
 #include "teach.h"
@@ -52,26 +52,6 @@
 #define SMTP_CMD_MAX 512           /* RFC 5321 4.5.3.1.4, CRLF included */
 #define SMTP_RCPT_MAX DELIVERY_RCPT_MAX /* RFC 5321 4.5.3.1.8: >= 100 */
 #define SMTP_HOPS_MAX 30           /* Received: headers: a mail loop */
-#define SMTP_DEFAULT_SIZE 10485760 /* 10 MiB, advertised in SIZE */
-#define SMTP_DEFAULT_TIMEOUT 300   /* RFC 5321 4.5.3.2.7: 5 minutes */
-#define SMTP_DEFAULT_RETRY 30      /* --retry: first delay of a relay */
-#define SMTP_DEFAULT_LIFETIME 86400 /* --queue-lifetime: a day, then bounce */
-
-/* What the command line set; shared read-only by every session. */
-struct smtp_config {
-	const char *maildir;
-	char hostname[256];
-	unsigned long max_size;
-	int timeout;
-	const char *users_file;  /* AUTH checks it; -U also checks RCPT */
-	bool check_rcpt;         /* -U given: unknown users get 550 5.1.1 */
-	bool auth_required;
-	bool strict_crlf;
-	bool pipelining, eightbit, esmtp;
-	bool verbose;
-	struct tls_server_setup tls; /* --tls-cert, --tls-key, --auth-tls-only */
-	struct relay_config relay; /* --domain, --relay and the queue */
-};
 
 /* RFC 5321 4.1.4: the order of commands, as states. */
 enum state {
@@ -616,153 +596,15 @@ static void smtp_tls_session(int rfd, int wfd, const char *peer, void *ctx)
 	smtp_serve(rfd, wfd, peer, ctx, true);
 }
 
-/* ---- start-up ---- */
+/* ---- start-up: the options are lib/smtp_config.c's ---- */
 
-static void usage(FILE *f)
-{
-	fputs(_("usage: smtp_server [-p PORT] [-b ADDR]... [-d DIR] [-n HOSTNAME]\n"
-	    "                   [--max-size BYTES] [--timeout SECONDS]\n"
-	    "                   [--max-clients N] [--domain DOMAIN]... [-U FILE]\n"
-	    "                   [--auth-required] [--strict-crlf] [--stdio]\n"
-	    "                   [--no-pipelining] [--no-8bitmime] [--no-esmtp] [-v]\n"
-	    "\n"
-	    "Receive mail over SMTP and store it in DIR/<user>/new/ (Maildir).\n"
-	    "\n"
-	    "  -p, --port PORT        port to listen on (default 1025)\n"
-	    "  -b, --bind ADDR        address to listen on, repeatable\n"
-	    "                         (default 127.0.0.1 and ::1)\n"
-	    "  -d, --maildir DIR      mail store (default ./maildir)\n"
-	    "  -n, --hostname NAME    name in the greeting and Received:\n"
-	    "      --max-size BYTES   largest message (default 10485760)\n"
-	    "      --timeout SECONDS  idle limit per session (default 300)\n"
-	    "      --max-clients N    sessions at once (default 100)\n"
-	    "      --max-per-ip N     sessions at once from one address, loopback\n"
-	    "                         excepted (default 10)\n"
-	    "      --domain DOMAIN    accept mail only for DOMAIN (repeatable)\n"
-	    "      --relay DOMAIN=HOST:PORT  queue mail for DOMAIN and forward it\n"
-	    "                         to that SMTP server (repeatable)\n"
-	    "      --retry SECONDS    first retry delay, doubling (default 30)\n"
-	    "      --queue-lifetime SECONDS  then bounce (default 86400)\n"
-	    "  -U, --users FILE       users file for AUTH (default ./users.txt);\n"
-	    "                         given, it also refuses unknown recipients\n"
-	    "      --auth-required    refuse MAIL before AUTH (530)\n"
-	    "      --strict-crlf      refuse bare LF line endings\n"
-	    "      --stdio            one session on stdin/stdout (inetd style)\n"
-	    "      --no-pipelining, --no-8bitmime  do not offer the extension\n"
-	    "      --no-esmtp         refuse EHLO (502): HELO only\n"
-	    "  -v, --verbose          print the dialogue (C:/S: lines) on stderr\n"
-	    "  -h, --help             this text;  --version  the version\n"), f);
-	fputs(_("TLS (make TLS=1):\n"
-	    "      --tls-cert FILE --tls-key FILE  offer STARTTLS (RFC 3207)\n"
-	    "      --tls-port PORT    also listen with implicit TLS (RFC 8314;\n"
-	    "                         the lab uses 1465)\n"
-	    "      --auth-tls-only    offer AUTH only inside TLS\n"), f);
-	teach_usage(f, TEACH_USAGE_SMTP);
-	fputs(_("\n"
-	    "Example:\n"
-	    "  ./smtp_server -v            then, in another terminal:\n"
-	    "  nc -C localhost 1025        and type HELO, MAIL FROM:, ...\n"
-	    "\n"
-	    "In Wireshark, capture on the loopback interface (lo / lo0) with the\n"
-	    "display filter:  tcp.port == 1025\n"
-	    "Port 1025 is not SMTP's usual 25, so use Analyze > Decode As... >\n"
-	    "TCP port 1025 > SMTP to see the commands decoded.\n"), f);
-}
-
-enum { OPT_MAX_SIZE = 256, OPT_TIMEOUT, OPT_DOMAIN,
-       OPT_AUTH_REQUIRED, OPT_STRICT, OPT_STDIO, OPT_NO_PIPELINING,
-       OPT_NO_8BITMIME, OPT_NO_ESMTP, OPT_VERSION, OPT_RELAY, OPT_RETRY,
-       OPT_LIFETIME };
-
-static const struct option options[] = {
-	{ "port", required_argument, NULL, 'p' },
-	{ "bind", required_argument, NULL, 'b' },
-	{ "maildir", required_argument, NULL, 'd' },
-	{ "hostname", required_argument, NULL, 'n' },
-	{ "users", required_argument, NULL, 'U' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS },
-	{ "max-per-ip", required_argument, NULL, SERVER_OPT_MAX_PER_IP },
-	{ "domain", required_argument, NULL, OPT_DOMAIN },
-	{ "auth-required", no_argument, NULL, OPT_AUTH_REQUIRED },
-	{ "strict-crlf", no_argument, NULL, OPT_STRICT },
-	{ "stdio", no_argument, NULL, OPT_STDIO },
-	{ "no-pipelining", no_argument, NULL, OPT_NO_PIPELINING },
-	{ "no-8bitmime", no_argument, NULL, OPT_NO_8BITMIME },
-	{ "no-esmtp", no_argument, NULL, OPT_NO_ESMTP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ "relay", required_argument, NULL, OPT_RELAY },
-	{ "retry", required_argument, NULL, OPT_RETRY },
-	{ "queue-lifetime", required_argument, NULL, OPT_LIFETIME },
-	TLS_SERVER_OPTIONS, TLS_AUTH_ONLY_OPTION,
-	TEACH_OPTIONS, TEACH_FAIL_OPTION,
-	{ NULL, 0, NULL, 0 }
-};
-
-/* --explain, --lang, --step, --delay, --fail */
+/* --explain, --lang, --step, --delay, --fail; static, so that main()
+ * can run again in one process (the fuzz harness) with a fresh set. */
 static struct teach teach;
-
-/* Fill cfg and srv from argv; returns true for --stdio. */
-static bool parse_options(int argc, char **argv, struct smtp_config *cfg,
-                          struct server_config *srv)
-{
-	bool stdio = false;
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "p:b:d:n:U:vh" TEACH_SHORT, options, NULL)) != -1) {
-		switch (ch) {
-		case 'd': cfg->maildir = optarg; break;
-		case 'n': str_copy(cfg->hostname, optarg, sizeof cfg->hostname); break;
-		case 'U': cfg->users_file = optarg; cfg->check_rcpt = true; break;
-		case 'v': cfg->verbose = true; break;
-		case 'h': usage(stdout); exit(0);
-		case OPT_MAX_SIZE: cfg->max_size = opt_ulong("--max-size", optarg, 1, (unsigned long)-1); break;
-		case OPT_TIMEOUT: cfg->timeout = (int)opt_ulong("--timeout", optarg, 1, 86400); break;
-		case OPT_DOMAIN:
-			if (cfg->relay.ndomain == RELAY_DOMAINS_MAX)
-				die(EX_USAGE, _("--domain: at most %d domains"), RELAY_DOMAINS_MAX);
-			cfg->relay.domains[cfg->relay.ndomain++] = optarg;
-			break;
-		case OPT_RELAY:
-			if (cfg->relay.nroute == RELAY_ROUTES_MAX ||
-			    relay_parse_route(optarg, &cfg->relay.routes[cfg->relay.nroute++]) < 0)
-				die(EX_USAGE, _("--relay: '%s' is not DOMAIN=HOST:PORT "
-				    "(at most %d routes)"), optarg, RELAY_ROUTES_MAX);
-			break;
-		case OPT_RETRY: cfg->relay.retry = opt_ulong("--retry", optarg, 1, 86400); break;
-		case OPT_LIFETIME: cfg->relay.lifetime = opt_ulong("--queue-lifetime", optarg, 0, 31536000); break;
-		case OPT_AUTH_REQUIRED: cfg->auth_required = true; break;
-		case OPT_STRICT: cfg->strict_crlf = true; break;
-		case OPT_STDIO: stdio = true; break;
-		case OPT_NO_PIPELINING: cfg->pipelining = false; break;
-		case OPT_NO_8BITMIME: cfg->eightbit = false; break;
-		case OPT_NO_ESMTP: cfg->esmtp = false; break;
-		case OPT_VERSION: printf("smtp_server (mailab) %s\n", MAILAB_VERSION); exit(0);
-		default: /* -p, -b, ..., the teaching modes */
-			if (!server_option(srv, ch, optarg) &&
-			    !tls_server_option(&cfg->tls, ch, optarg) &&
-			    !teach_option(&teach, ch, optarg))
-				die(EX_USAGE, _("try 'smtp_server --help' for the "
-				                "options")); /* getopt named the typo */
-		}
-	}
-	if (optind < argc)
-		die(EX_USAGE, _("unexpected argument '%s' (see --help)"), argv[optind]);
-	return stdio;
-}
 
 int main(int argc, char **argv)
 {
-	struct smtp_config cfg = {
-		.maildir = "./maildir", .max_size = SMTP_DEFAULT_SIZE,
-		.timeout = SMTP_DEFAULT_TIMEOUT, .users_file = "./users.txt",
-		.pipelining = true, .eightbit = true, .esmtp = true,
-		.relay = { .retry = SMTP_DEFAULT_RETRY,
-		           .lifetime = SMTP_DEFAULT_LIFETIME, .timeout = 60 },
-	};
+	struct smtp_config cfg;
 	struct server_config srv = {
 		.port = 1025, .max_clients = 100,
 		.busy_reply = "421 4.3.2 Too many connections, try again later",
@@ -771,20 +613,13 @@ int main(int argc, char **argv)
 	};
 
 	util_set_progname(argv[0]);
-	util_hostname(cfg.hostname, sizeof cfg.hostname);
 	teach_lang(argc, argv);
 	teach_server(&teach, FAULT_SMTP, commands);
-	bool stdio = parse_options(argc, argv, &cfg, &srv);
+	bool stdio = smtp_config_parse(argc, argv, &cfg, &srv, &teach);
 	teach_start(&teach, EXPLAIN_SMTP, &cfg.verbose);
 	teach_serve(&teach, &srv);
 	tls_server_ready(&cfg.tls, &srv, smtp_tls_session);
-	cfg.relay.maildir = cfg.maildir;
-	cfg.relay.hostname = cfg.hostname;
-	cfg.relay.verbose = cfg.verbose;
-	if (cfg.relay.nroute > 0) {
-		srv.helper = relay_runner;
-		srv.helper_ctx = &cfg.relay;
-	}
+	smtp_config_relay(&cfg, &srv);
 	/* users_readable() also warns about names that are no mailbox. */
 	if (users_readable(cfg.users_file) < 0 && cfg.check_rcpt)
 		die(EX_NOINPUT, _("cannot read users file %s"), cfg.users_file);

@@ -81,7 +81,6 @@ const struct i18n_msg i18n_msgs[] = {
 	  "bir adres UTF-8 ve sunucu SMTPUTF8 sunmuyor (RFC 6531)" },
 	{ "the message (%llu octets) exceeds the server's limit of %lu octets (SIZE)",
 	  "ileti (%llu bayt) sunucunun %lu baytlık sınırını aşıyor (SIZE)" },
-	{ "%s%s    # base64 of \"%s\"\n", "%s%s    # \"%s\" metninin base64 hâli\n" },
 
 	/* pop_client */
 	{ "%s: mailbox busy: another session holds it (%s)",

@@ -40,7 +40,7 @@
 /* Not a state: a command row's mark that "UID " may come before it. */
 #define IMAP_UID_OK (1u << 15)
 
-struct imap_config; /* the server's options (imap_server.c) */
+struct imap_config; /* the server's options (lib/imap_config.h) */
 
 /* One IMAP session: the shared plumbing, and what IMAP remembers. */
 struct imap {

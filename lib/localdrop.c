@@ -167,9 +167,11 @@ int localdrop_open(struct localdrop *l, const char *dir)
 {
 	static const char *const subs[] = { "tmp", "new", "cur" };
 
-	memset(l, 0, offsetof(struct localdrop, buf));
+	memset(l, 0, offsetof(struct localdrop, d)); /* not d's buffer */
 	l->dir = dir;
-	l->fd = -1;
+	l->d.fd = -1;
+	l->d.tmp_path[0] = '\0';
+	l->key[0] = l->err[0] = '\0';
 	/* The Maildir is DIR itself: the maildir module's "box" is ".". */
 	if (maildir_make_box(l->err, dir, ".") < 0)
 		return -1;
@@ -211,103 +213,52 @@ int localdrop_begin(struct localdrop *l, const char *uidl)
 {
 	size_t n = uidl ? strlen(uidl) : 0;
 
-	l->size = l->newlines = 0;
-	l->last = -1;
-	l->blen = 0;
-	l->err_no = 0;
-	maildir_unique(l->uniq, sizeof l->uniq);
+	/* tmp/ file, buffer, S= and W= counting: the maildir module's. */
+	if (maildir_begin(l->err, &l->d, l->dir, ".") < 0)
+		return -1;
 	/* The short key when the long one would make the name too long
 	 * for NAME_MAX (255) with ",S=...,W=..." and ":2,FRST" after it. */
 	l->key[0] = '\0';
 	if (n > 0 && (key_escaped(uidl, n, l->key) < 0 ||
-	              strlen(l->uniq) + strlen(l->key) > LOCALDROP_NAME_ROOM))
+	              strlen(l->d.uniq) + strlen(l->key) > LOCALDROP_NAME_ROOM))
 		key_hashed(uidl, n, l->key);
-	if (maildir_path(l->tmp_path, l->dir, "tmp", l->uniq, NULL) < 0) {
-		snprintf(l->err, sizeof l->err, _("path too long under %s"), l->dir);
-		return -1;
-	}
-	l->fd = open(l->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
-	             0600);
-	if (l->fd < 0) {
-		snprintf(l->err, sizeof l->err, _("cannot create %s: %s"),
-		         l->tmp_path, strerror(errno));
-		l->tmp_path[0] = '\0';
-		return -1;
-	}
 	return 0;
-}
-
-/* Write the buffer out; a failure is kept for commit to report. */
-static void drain(struct localdrop *l)
-{
-	size_t off = 0;
-
-	while (off < l->blen && l->err_no == 0) {
-		ssize_t n = write(l->fd, l->buf + off, l->blen - off);
-		if (n < 0 && errno != EINTR)
-			l->err_no = errno;
-		else if (n > 0)
-			off += (size_t)n;
-	}
-	l->blen = 0;
 }
 
 void localdrop_write(struct localdrop *l, const void *p, size_t n)
 {
-	const unsigned char *s = p;
-
-	/* W= counted as the maildir module counts it, whatever the bytes. */
-	l->newlines += maildir_bare_lf(p, n, &l->last);
-	l->size += n;
-	while (n > 0) {
-		size_t k = n < LOCALDROP_BUF - l->blen ? n : LOCALDROP_BUF - l->blen;
-		memcpy(l->buf + l->blen, s, k);
-		l->blen += k;
-		s += k;
-		n -= k;
-		if (l->blen == LOCALDROP_BUF)
-			drain(l);
-	}
+	maildir_write(&l->d, p, n);
 }
 
 int localdrop_commit(struct localdrop *l)
 {
 	char name[MAILDIR_UNIQ_MAX + LOCALDROP_KEY_MAX + 64];
 	char path[MAILDIR_PATH_MAX];
+	const struct maildir_delivery *d = &l->d;
 
-	drain(l);
-	if (l->err_no == 0 && fsync(l->fd) < 0)
-		l->err_no = errno;
-	if (close(l->fd) < 0 && l->err_no == 0)
-		l->err_no = errno;
-	l->fd = -1;
-	/* S= as stored (LF), W= as POP3 counts it (CRLF): maildir.h */
-	snprintf(name, sizeof name, "%s%s%s,S=%llu,W=%llu", l->uniq,
-	         l->key[0] ? ",U=" : "", l->key, l->size,
-	         maildir_pop_size(l->size, l->newlines, l->last));
-	if (l->err_no == 0 && maildir_path(path, l->dir, "new", name, NULL) < 0)
-		l->err_no = ENAMETOOLONG;
-	if (l->err_no == 0 && rename(l->tmp_path, path) < 0)
-		l->err_no = errno;
-	if (l->err_no != 0) {
-		snprintf(l->err, sizeof l->err, _("cannot save %s: %s"),
-		         l->tmp_path, strerror(l->err_no));
-		localdrop_abort(l);
+	if (maildir_end_write(l->err, &l->d) < 0)
 		return -1;
+	/* The UIDL goes into the name, by the same rename as the message:
+	 * S= as stored (LF), W= as POP3 counts it (CRLF): maildir.h */
+	snprintf(name, sizeof name, "%s%s%s,S=%llu,W=%llu", d->uniq,
+	         l->key[0] ? ",U=" : "", l->key, d->size,
+	         maildir_pop_size(d->size, d->newlines, d->last));
+	if (maildir_path(path, l->dir, "new", name, NULL) < 0)
+		errno = ENAMETOOLONG;
+	else if (rename(d->tmp_path, path) == 0) {
+		l->d.tmp_path[0] = '\0';
+		l->unsynced++;
+		return 0;
 	}
-	l->tmp_path[0] = '\0';
-	l->unsynced++;
-	return 0;
+	snprintf(l->err, sizeof l->err, _("cannot save %s: %s"), d->tmp_path,
+	         strerror(errno));
+	localdrop_abort(l);
+	return -1;
 }
 
 void localdrop_abort(struct localdrop *l)
 {
-	if (l->fd >= 0)
-		close(l->fd);
-	l->fd = -1;
-	if (l->tmp_path[0])
-		unlink(l->tmp_path);
-	l->tmp_path[0] = '\0';
+	maildir_abort(&l->d);
 }
 
 int localdrop_sync(struct localdrop *l)

@@ -33,7 +33,6 @@
 #include "maildir.h"
 #include "pop3_client.h"
 
-#define LOCALDROP_BUF 65536     /* write buffer: a message streams through */
 #define LOCALDROP_FAILED (-10)  /* a local file failed: l->err says why */
 #define LOCALDROP_CHECKPOINT 100 /* .uidl saved every this many messages */
 #define LOCALDROP_WINDOW 32     /* RETRs in flight with PIPELINING */
@@ -48,17 +47,10 @@ struct localdrop {
 	const char *dir;
 	localdrop_key *seen;         /* from names and .uidl, sorted */
 	size_t nseen, cap;
-	int fd;                      /* the tmp/ file, -1 when none */
-	int err_no;                  /* a write failed: its errno */
-	unsigned long long size, newlines; /* newlines: bare LFs, for W= */
-	int last;                    /* the last byte written, -1 none */
 	unsigned long unsynced;      /* renamed into new/, new/ not fsync'd */
-	char tmp_path[MAILDIR_PATH_MAX];
-	char uniq[MAILDIR_UNIQ_MAX];
+	struct maildir_delivery d;   /* the message being written */
 	localdrop_key key;           /* the message being written: its UIDL */
 	char err[MAILDIR_ERR_LEN];
-	size_t blen;
-	unsigned char buf[LOCALDROP_BUF];
 };
 
 /* Create DIR/{tmp,new,cur} if needed, remove old tmp/ debris, and

@@ -83,6 +83,11 @@ void maildir_sweep_tmp(const char *root, const char *box);
 /* Drop a delivery in progress: nothing stays in tmp/ or new/. */
 void maildir_abort(struct maildir_delivery *d);
 
+/* The first half of a commit, for a writer that names and places the
+ * file itself (lib/localdrop): flush, fsync and close the tmp/ file.
+ * 0, or -1 with err (the tmp/ file is removed). */
+int maildir_end_write(char *err, struct maildir_delivery *d);
+
 /* Build DIR/<box>/<sub>/<name> into path (MAILDIR_PATH_MAX). 0 or -1. */
 int maildir_path(char *path, const char *root, const char *box,
                  const char *sub, const char *name);

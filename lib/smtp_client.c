@@ -1,15 +1,16 @@
 /*
  * smtp_client: the sending side of SMTP.  See smtp_client.h for the
  * contract.  The file reads like one session: connect and greeting,
- * EHLO and its extensions, AUTH, the envelope, the body, the end.
+ * EHLO and its extensions, (AUTH: lib/smtp_client_auth.c), the
+ * envelope, the body, the end.
  */
 #include "smtp_client.h"
+#include "smtp_client_int.h"
+
 #include "address.h"
-#include "base64.h"
 #include "i18n.h"
 #include "message.h"
 #include "net.h"
-#include "teach.h"
 #include "tls.h"
 
 #include <stdarg.h>
@@ -17,15 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SMTP_CMD_LINE 600 /* MAIL FROM:<256> and parameters: ample */
-
 /* ---- errors ---- */
 
-static int fail(struct smtp_client *c, int status, const char *fmt, ...)
-    PRINTF_LIKE(3, 4);
-
 /* Record what failed in c->err; the connection is dead after some. */
-static int fail(struct smtp_client *c, int status, const char *fmt, ...)
+int smtp_fail(struct smtp_client *c, int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -40,19 +36,19 @@ static int fail(struct smtp_client *c, int status, const char *fmt, ...)
 }
 
 /* A reply that is not the 2xx/3xx wanted: 4xx or 5xx (RFC 5321 4.2.1). */
-static int refused(struct smtp_client *c, const struct smtp_reply *r,
-                   const char *what)
+int smtp_refused(struct smtp_client *c, const struct smtp_reply *r,
+                 const char *what)
 {
 	if (r->code == 421) /* RFC 5321 3.8: the server is closing */
 		c->broken = true;
 	if (r->code / 100 == 4)
-		return fail(c, SMTP_ERR_TEMP, _("%s refused: %d %s"), what,
-		            r->code, r->text);
+		return smtp_fail(c, SMTP_ERR_TEMP, _("%s refused: %d %s"), what,
+		                 r->code, r->text);
 	if (r->code / 100 == 5)
-		return fail(c, SMTP_ERR_PERM, _("%s refused: %d %s"), what,
-		            r->code, r->text);
-	return fail(c, SMTP_ERR_PROTOCOL, _("unexpected reply to %s: %d %s"),
-	            what, r->code, r->text);
+		return smtp_fail(c, SMTP_ERR_PERM, _("%s refused: %d %s"), what,
+		                 r->code, r->text);
+	return smtp_fail(c, SMTP_ERR_PROTOCOL, _("unexpected reply to %s: %d %s"),
+	                 what, r->code, r->text);
 }
 
 const char *smtp_error(const struct smtp_client *c)
@@ -62,19 +58,17 @@ const char *smtp_error(const struct smtp_client *c)
 
 /* ---- reading replies (RFC 5321 4.2) ---- */
 
-typedef void (*line_fn)(struct smtp_client *c, size_t index, const char *text);
-
 /* Status of a failed conn read, as an error. */
 static int read_failed(struct smtp_client *c, enum conn_status st)
 {
 	if (st == CONN_TIMEOUT)
-		return fail(c, SMTP_ERR_TIMEOUT, _("no reply from server: %s"),
-		            conn_status_text(&c->conn, st));
+		return smtp_fail(c, SMTP_ERR_TIMEOUT, _("no reply from server: %s"),
+		                 conn_status_text(&c->conn, st));
 	if (st == CONN_PART)
-		return fail(c, SMTP_ERR_PROTOCOL, _("reply line longer than %d "
-		            "octets"), SMTP_REPLY_LINE_MAX);
-	return fail(c, SMTP_ERR_IO, _("reading reply: %s"),
-	            conn_status_text(&c->conn, st));
+		return smtp_fail(c, SMTP_ERR_PROTOCOL, _("reply line longer than %d "
+		                 "octets"), SMTP_REPLY_LINE_MAX);
+	return smtp_fail(c, SMTP_ERR_IO, _("reading reply: %s"),
+	                 conn_status_text(&c->conn, st));
 }
 
 /* Append one line's text to the reply's, joined by a space, cut to fit. */
@@ -103,8 +97,8 @@ static int parse_code(const char *line, size_t n)
  * lines go on, "250 ..." ends it, every line with the same code.
  * Bounded: SMTP_REPLY_LINE_MAX octets a line, SMTP_REPLY_LINES_MAX lines.
  */
-static int read_reply(struct smtp_client *c, struct smtp_reply *r,
-                      line_fn on_line)
+int smtp_read_reply(struct smtp_client *c, struct smtp_reply *r,
+                    smtp_line_fn on_line)
 {
 	char line[SMTP_REPLY_LINE_MAX + 1];
 	size_t n, count = 0;
@@ -121,11 +115,11 @@ static int read_reply(struct smtp_client *c, struct smtp_reply *r,
 		line[n] = '\0';
 		int code = parse_code(line, n);
 		if (code < 0 || (count > 0 && code != r->code))
-			return fail(c, SMTP_ERR_PROTOCOL, _("not an SMTP reply: "
-			            "\"%.60s\""), line);
+			return smtp_fail(c, SMTP_ERR_PROTOCOL, _("not an SMTP reply: "
+			                 "\"%.60s\""), line);
 		if (++count > SMTP_REPLY_LINES_MAX)
-			return fail(c, SMTP_ERR_PROTOCOL, _("reply longer than "
-			            "%d lines"), SMTP_REPLY_LINES_MAX);
+			return smtp_fail(c, SMTP_ERR_PROTOCOL, _("reply longer than "
+			                 "%d lines"), SMTP_REPLY_LINES_MAX);
 		r->code = code;
 		if (on_line)
 			on_line(c, count - 1, n > 4 ? line + 4 : "");
@@ -138,10 +132,7 @@ static int read_reply(struct smtp_client *c, struct smtp_reply *r,
 }
 
 /* Send one command line (queued; the next read flushes it). */
-static int send_cmd(struct smtp_client *c, const char *fmt, ...)
-    PRINTF_LIKE(2, 3);
-
-static int send_cmd(struct smtp_client *c, const char *fmt, ...)
+int smtp_send_cmd(struct smtp_client *c, const char *fmt, ...)
 {
 	char line[SMTP_CMD_LINE];
 	va_list ap;
@@ -151,12 +142,12 @@ static int send_cmd(struct smtp_client *c, const char *fmt, ...)
 	n = vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof line)
-		return fail(c, SMTP_ERR_PROTOCOL, _("command too long"));
+		return smtp_fail(c, SMTP_ERR_PROTOCOL, _("command too long"));
 	if (line[strcspn(line, "\r\n")] != '\0') /* never a second command */
-		return fail(c, SMTP_ERR_PROTOCOL, _("line break inside a command"));
+		return smtp_fail(c, SMTP_ERR_PROTOCOL, _("line break inside a command"));
 	if (conn_send_line(&c->conn, line, (size_t)n) < 0)
-		return fail(c, SMTP_ERR_IO, _("sending to server: %s"),
-		            conn_status_text(&c->conn, CONN_ERROR));
+		return smtp_fail(c, SMTP_ERR_IO, _("sending to server: %s"),
+		                 conn_status_text(&c->conn, CONN_ERROR));
 	return SMTP_OK;
 }
 
@@ -164,12 +155,12 @@ static int send_cmd(struct smtp_client *c, const char *fmt, ...)
 static int command(struct smtp_client *c, struct smtp_reply *r,
                    const char *what, const char *line)
 {
-	int rc = send_cmd(c, "%s", line);
+	int rc = smtp_send_cmd(c, "%s", line);
 
 	if (rc == SMTP_OK)
-		rc = read_reply(c, r, NULL);
+		rc = smtp_read_reply(c, r, NULL);
 	if (rc == SMTP_OK && (r->code / 100 == 4 || r->code / 100 == 5))
-		rc = refused(c, r, what);
+		rc = smtp_refused(c, r, what);
 	return rc;
 }
 
@@ -186,9 +177,9 @@ static void clear_state(struct smtp_client *c)
 static int greeting(struct smtp_client *c)
 {
 	struct smtp_reply r;
-	int rc = read_reply(c, &r, NULL);
+	int rc = smtp_read_reply(c, &r, NULL);
 	if (rc == SMTP_OK && r.code != 220)
-		rc = refused(c, &r, _("connection"));
+		rc = smtp_refused(c, &r, _("connection"));
 	return rc;
 }
 
@@ -206,7 +197,7 @@ static int handshake(struct smtp_client *c, struct tls_ctx *ctx)
 	char err[TLS_ERR_LEN];
 
 	if (conn_start_tls(&c->conn, ctx, false, err, sizeof err) < 0)
-		return fail(c, SMTP_ERR_TLS, "%s", err);
+		return smtp_fail(c, SMTP_ERR_TLS, "%s", err);
 	return SMTP_OK;
 }
 
@@ -217,13 +208,13 @@ int smtp_starttls(struct smtp_client *c, struct tls_ctx *ctx)
 
 	/* Never on without it: a stripped STARTTLS must not go unnoticed. */
 	if (!(c->ext & SMTP_EXT_STARTTLS))
-		return fail(c, SMTP_ERR_TLS, _("the server does not offer "
-		            "STARTTLS (RFC 3207): not sending anything in clear "
-		            "text"));
+		return smtp_fail(c, SMTP_ERR_TLS, _("the server does not offer "
+		                 "STARTTLS (RFC 3207): not sending anything in clear "
+		                 "text"));
 	/* C: STARTTLS   S: 220 2.0.0 Ready to start TLS */
 	rc = command(c, &r, "STARTTLS", "STARTTLS");
 	if (rc == SMTP_OK && r.code != 220)
-		rc = fail(c, SMTP_ERR_TLS, "STARTTLS: %d %s", r.code, r.text);
+		rc = smtp_fail(c, SMTP_ERR_TLS, "STARTTLS: %d %s", r.code, r.text);
 	if (rc == SMTP_OK)
 		rc = handshake(c, ctx);
 	c->ext = 0; /* RFC 3207 4.2: forget it all, EHLO again */
@@ -248,11 +239,11 @@ int smtp_open_tls(struct smtp_client *c, const char *host, unsigned port,
 	c->conn.rfd = c->conn.wfd = -1;
 	c->conn.tls = NULL; /* smtp_close() may follow a failed connect */
 	if (fd == NET_ERR_NOHOST)
-		return fail(c, SMTP_ERR_NOHOST, "%s", err);
+		return smtp_fail(c, SMTP_ERR_NOHOST, "%s", err);
 	if (fd == NET_ERR_TIMEOUT)
-		return fail(c, SMTP_ERR_TIMEOUT, "%s", err);
+		return smtp_fail(c, SMTP_ERR_TIMEOUT, "%s", err);
 	if (fd < 0)
-		return fail(c, SMTP_ERR_REFUSED, "%s", err);
+		return smtp_fail(c, SMTP_ERR_REFUSED, "%s", err);
 	if (ctx == NULL)
 		return smtp_open_fds(c, fd, fd, timeout_s, trace);
 	conn_init(&c->conn, fd, fd, timeout_s, trace, CONN_CLIENT);
@@ -321,9 +312,9 @@ int smtp_hello(struct smtp_client *c, const char *name)
 	c->ext = 0;
 	c->max_size = 0;
 	/* C: EHLO name   S: 250-mx.example  S: 250-SIZE ...  S: 250 HELP */
-	rc = send_cmd(c, "EHLO %s", name);
+	rc = smtp_send_cmd(c, "EHLO %s", name);
 	if (rc == SMTP_OK)
-		rc = read_reply(c, &r, ehlo_line);
+		rc = smtp_read_reply(c, &r, ehlo_line);
 	if (rc != SMTP_OK)
 		return rc;
 	if (r.code / 100 == 2) {
@@ -333,149 +324,11 @@ int smtp_hello(struct smtp_client *c, const char *name)
 	c->ext = 0;
 	c->max_size = 0;
 	if (r.code / 100 != 5)
-		return refused(c, &r, "EHLO");
+		return smtp_refused(c, &r, "EHLO");
 	/* RFC 5321 3.2: a server without ESMTP refuses EHLO; say HELO. */
 	char line[SMTP_CMD_LINE];
 	snprintf(line, sizeof line, "HELO %s", name);
 	return command(c, &r, "HELO", line);
-}
-
-/* ---- AUTH (RFC 4954), with the trace decoding base64 ---- */
-
-/* The trace line of a base64 exchange, with what it says decoded. */
-static void trace_b64(const struct smtp_client *c, const char *tag,
-                      const char *line, const unsigned char *plain, long n)
-{
-	char shown[2 * SMTP_AUTH_FIELD_MAX + 16];
-	size_t k = 0;
-
-	if (!c->conn.trace)
-		return;
-	for (long i = 0; i < n && k + 6 < sizeof shown; i++) {
-		if (plain[i] == '\0') {
-			memcpy(shown + k, "<NUL>", 5);
-			k += 5;
-		} else {
-			shown[k++] = plain[i] < 32 ? '?' : (char)plain[i];
-		}
-	}
-	shown[k] = '\0';
-	fprintf(stderr, _("%s%s    # base64 of \"%s\"\n"), tag, line, shown);
-	if (c->conn.teach) /* -e: the line itself, as conn_trace would */
-		teach_traced(c->conn.teach, tag, line, strlen(line));
-}
-
-/* Send prefix + base64(data), traced with its decoded text. */
-static int send_b64(struct smtp_client *c, const char *prefix,
-                    const char *data, size_t n)
-{
-	char line[SMTP_CMD_LINE + 120];
-	size_t k = str_copy(line, prefix, sizeof line);
-	bool trace = c->conn.trace;
-	int rc = SMTP_OK;
-
-	base64_encode(data, n, line + k);
-	trace_b64(c, c->conn.out_tag, line, (const unsigned char *)data,
-	          (long)n);
-	c->conn.trace = false;
-	if (conn_send_line(&c->conn, line, strlen(line)) < 0)
-		rc = fail(c, SMTP_ERR_IO, _("sending to server: %s"),
-		          conn_status_text(&c->conn, CONN_ERROR));
-	c->conn.trace = trace;
-	return rc;
-}
-
-/* Read a reply; trace a 334 challenge with its base64 decoded. */
-static int read_challenge(struct smtp_client *c, struct smtp_reply *r)
-{
-	unsigned char plain[SMTP_REPLY_TEXT_MAX];
-	char line[SMTP_REPLY_TEXT_MAX + 8];
-	bool trace = c->conn.trace;
-	int rc;
-
-	c->conn.trace = false;
-	rc = read_reply(c, r, NULL);
-	c->conn.trace = trace;
-	if (rc != SMTP_OK)
-		return rc;
-	snprintf(line, sizeof line, "%d %s", r->code, r->text);
-	long n = r->code == 334 ? base64_decode(r->text, strlen(r->text), plain)
-	                        : -1;
-	if (n >= 0)
-		trace_b64(c, c->conn.in_tag, line, plain, n);
-	else
-		conn_trace(&c->conn, c->conn.in_tag, line, strlen(line));
-	return SMTP_OK;
-}
-
-/* The end of an exchange: 235 is success (RFC 4954 6). */
-static int auth_result(struct smtp_client *c, const struct smtp_reply *r)
-{
-	if (r->code == 235)
-		return SMTP_OK;
-	if (r->code / 100 == 5)
-		return fail(c, SMTP_ERR_AUTH, _("AUTH refused: %d %s"), r->code,
-		            r->text);
-	return refused(c, r, "AUTH");
-}
-
-/* C: AUTH PLAIN base64("\0user\0pass")   S: 235 (RFC 4616 2) */
-static int auth_plain(struct smtp_client *c, const char *user,
-                      const char *pass)
-{
-	char blob[2 * SMTP_AUTH_FIELD_MAX + 2];
-	size_t u = strlen(user), p = strlen(pass);
-	struct smtp_reply r;
-
-	blob[0] = '\0';
-	memcpy(blob + 1, user, u);
-	blob[1 + u] = '\0';
-	memcpy(blob + 2 + u, pass, p);
-	int rc = send_b64(c, "AUTH PLAIN ", blob, u + p + 2);
-	if (rc == SMTP_OK)
-		rc = read_challenge(c, &r);
-	return rc == SMTP_OK ? auth_result(c, &r) : rc;
-}
-
-/* C: AUTH LOGIN  S: 334 VXNlcm5hbWU6  C: user  S: 334 UGFzc3dvcmQ6  C: pass */
-static int auth_login(struct smtp_client *c, const char *user,
-                      const char *pass)
-{
-	const char *answer[] = { user, pass };
-	struct smtp_reply r;
-	int rc = send_cmd(c, "AUTH LOGIN");
-
-	for (size_t i = 0; rc == SMTP_OK && i < 2; i++) {
-		rc = read_challenge(c, &r);
-		if (rc == SMTP_OK && r.code != 334)
-			return auth_result(c, &r);
-		if (rc == SMTP_OK)
-			rc = send_b64(c, "", answer[i], strlen(answer[i]));
-	}
-	if (rc == SMTP_OK)
-		rc = read_challenge(c, &r);
-	return rc == SMTP_OK ? auth_result(c, &r) : rc;
-}
-
-int smtp_auth(struct smtp_client *c, const char *user, const char *pass)
-{
-	if (strlen(user) > SMTP_AUTH_FIELD_MAX ||
-	    strlen(pass) > SMTP_AUTH_FIELD_MAX)
-		return fail(c, SMTP_ERR_AUTH, _("user name or password over %d "
-		            "octets"), SMTP_AUTH_FIELD_MAX);
-	if (c->ext & SMTP_EXT_AUTH_PLAIN)
-		return auth_plain(c, user, pass);
-	if (c->ext & SMTP_EXT_AUTH_LOGIN)
-		return auth_login(c, user, pass);
-	if (!(c->ext & SMTP_EXT_AUTH) && (c->ext & SMTP_EXT_STARTTLS))
-		return fail(c, SMTP_ERR_AUTH, _("the server offers STARTTLS but no "
-		            "AUTH: it probably offers AUTH only after STARTTLS "
-		            "(RFC 3207); try --starttls"));
-	if (!(c->ext & SMTP_EXT_AUTH))
-		return fail(c, SMTP_ERR_AUTH, _("the server offers no AUTH "
-		            "(RFC 4954): it takes no login"));
-	return fail(c, SMTP_ERR_AUTH, _("the server offers neither AUTH PLAIN "
-	            "nor AUTH LOGIN"));
 }
 
 /* ---- one transaction: the envelope (RFC 5321 3.3) ---- */
@@ -497,8 +350,8 @@ static int send_mail(struct smtp_client *c, const struct smtp_envelope *env,
 
 	if ((c->ext & SMTP_EXT_SIZE) && env->size > 0) /* RFC 1870 6 */
 		snprintf(size, sizeof size, " SIZE=%llu", env->size);
-	return send_cmd(c, "MAIL FROM:<%s>%s%s%s", env->from, size,
-	                env->body_8bit && (c->ext & SMTP_EXT_8BITMIME)
+	return smtp_send_cmd(c, "MAIL FROM:<%s>%s%s%s", env->from, size,
+	                     env->body_8bit && (c->ext & SMTP_EXT_8BITMIME)
 	                    ? " BODY=8BITMIME" : "", /* RFC 6152 2 */
 	                utf8 ? " SMTPUTF8" : "");
 }
@@ -512,14 +365,14 @@ static int all_refused(struct smtp_client *c, const struct smtp_envelope *env,
 	for (size_t i = 0; i < env->nrcpt; i++)
 		if (res->rcpt[i].code / 100 == 4)
 			status = SMTP_ERR_TEMP;
-	return fail(c, status, _("every recipient refused; RCPT TO:<%s>: %d %s"),
-	            env->rcpt[0], res->rcpt[0].code, res->rcpt[0].text);
+	return smtp_fail(c, status, _("every recipient refused; RCPT TO:<%s>: %d %s"),
+	                 env->rcpt[0], res->rcpt[0].code, res->rcpt[0].text);
 }
 
 /* One RCPT reply into res; counts the accepted ones. */
 static int read_rcpt(struct smtp_client *c, struct smtp_result *res, size_t i)
 {
-	int rc = read_reply(c, &res->rcpt[i], NULL);
+	int rc = smtp_read_reply(c, &res->rcpt[i], NULL);
 
 	if (rc == SMTP_OK && res->rcpt[i].code / 100 == 2)
 		res->accepted++;
@@ -535,28 +388,28 @@ static int envelope_pipelined(struct smtp_client *c,
 	int rc = send_mail(c, env, utf8);
 
 	for (size_t i = 0; rc == SMTP_OK && i < env->nrcpt; i++)
-		rc = send_cmd(c, "RCPT TO:<%s>", env->rcpt[i]);
+		rc = smtp_send_cmd(c, "RCPT TO:<%s>", env->rcpt[i]);
 	if (rc == SMTP_OK)
-		rc = send_cmd(c, "DATA");
+		rc = smtp_send_cmd(c, "DATA");
 	if (rc == SMTP_OK)
-		rc = read_reply(c, &res->mail, NULL);
+		rc = smtp_read_reply(c, &res->mail, NULL);
 	for (size_t i = 0; rc == SMTP_OK && i < env->nrcpt; i++)
 		rc = read_rcpt(c, res, i);
 	if (rc == SMTP_OK)
-		rc = read_reply(c, &res->data, NULL);
+		rc = smtp_read_reply(c, &res->data, NULL);
 	if (rc != SMTP_OK)
 		return rc;
 	if (res->data.code == 354 && (res->mail.code / 100 != 2 ||
 	                              res->accepted == 0)) {
 		/* A server that said 354 anyway: end an empty message. */
 		struct smtp_reply r;
-		if ((rc = send_cmd(c, ".")) == SMTP_OK)
-			rc = read_reply(c, &r, NULL);
+		if ((rc = smtp_send_cmd(c, ".")) == SMTP_OK)
+			rc = smtp_read_reply(c, &r, NULL);
 		if (rc != SMTP_OK)
 			return rc;
 	}
 	if (res->mail.code / 100 != 2)
-		return refused(c, &res->mail, "MAIL FROM");
+		return smtp_refused(c, &res->mail, "MAIL FROM");
 	if (res->accepted == 0)
 		return all_refused(c, env, res);
 	return SMTP_OK;
@@ -570,11 +423,11 @@ static int envelope_stepwise(struct smtp_client *c,
 	int rc = send_mail(c, env, utf8);
 
 	if (rc == SMTP_OK)
-		rc = read_reply(c, &res->mail, NULL);
+		rc = smtp_read_reply(c, &res->mail, NULL);
 	if (rc == SMTP_OK && res->mail.code / 100 != 2)
-		return refused(c, &res->mail, "MAIL FROM");
+		return smtp_refused(c, &res->mail, "MAIL FROM");
 	for (size_t i = 0; rc == SMTP_OK && i < env->nrcpt; i++) {
-		rc = send_cmd(c, "RCPT TO:<%s>", env->rcpt[i]);
+		rc = smtp_send_cmd(c, "RCPT TO:<%s>", env->rcpt[i]);
 		if (rc == SMTP_OK)
 			rc = read_rcpt(c, res, i);
 	}
@@ -582,8 +435,8 @@ static int envelope_stepwise(struct smtp_client *c,
 		return rc;
 	if (res->accepted == 0)
 		return all_refused(c, env, res);
-	rc = send_cmd(c, "DATA");
-	return rc == SMTP_OK ? read_reply(c, &res->data, NULL) : rc;
+	rc = smtp_send_cmd(c, "DATA");
+	return rc == SMTP_OK ? smtp_read_reply(c, &res->data, NULL) : rc;
 }
 
 /* ---- the body: CRLF and dot-stuffing while it streams ---- */
@@ -620,19 +473,19 @@ static int send_body(struct smtp_client *c, const struct smtp_source *src)
 		n = msg_stuff(&st, in, (size_t)got, out);
 		trace_body(c, tline, &tlen, out, n);
 		if (conn_write(&c->conn, out, n) < 0)
-			return fail(c, SMTP_ERR_IO, _("sending the message: %s"),
-			            conn_status_text(&c->conn, CONN_ERROR));
+			return smtp_fail(c, SMTP_ERR_IO, _("sending the message: %s"),
+			                 conn_status_text(&c->conn, CONN_ERROR));
 	}
 	/* Dropping the connection before "." makes the server discard it. */
 	if (got < 0)
-		return fail(c, SMTP_ERR_SOURCE, _("reading the message failed; "
-		            "nothing was delivered"));
+		return smtp_fail(c, SMTP_ERR_SOURCE, _("reading the message failed; "
+		                 "nothing was delivered"));
 	n = msg_stuff_end(&st, out);
 	trace_body(c, tline, &tlen, out, n);
 	if (conn_write(&c->conn, out, n) < 0 ||
 	    conn_send_line(&c->conn, ".", 1) < 0)
-		return fail(c, SMTP_ERR_IO, _("sending the message: %s"),
-		            conn_status_text(&c->conn, CONN_ERROR));
+		return smtp_fail(c, SMTP_ERR_IO, _("sending the message: %s"),
+		                 conn_status_text(&c->conn, CONN_ERROR));
 	return SMTP_OK;
 }
 
@@ -671,30 +524,30 @@ int smtp_send(struct smtp_client *c, const struct smtp_envelope *env,
 
 	clear_result(env, res);
 	if (c->broken)
-		return fail(c, SMTP_ERR_IO, _("the connection is no longer usable"));
+		return smtp_fail(c, SMTP_ERR_IO, _("the connection is no longer usable"));
 	if (env->nrcpt == 0)
-		return fail(c, SMTP_ERR_PERM, _("no recipients"));
+		return smtp_fail(c, SMTP_ERR_PERM, _("no recipients"));
 	if (utf8 && !(c->ext & SMTP_EXT_SMTPUTF8))
-		return fail(c, SMTP_ERR_UTF8, _("an address is UTF-8 and the "
-		            "server does not offer SMTPUTF8 (RFC 6531)"));
+		return smtp_fail(c, SMTP_ERR_UTF8, _("an address is UTF-8 and the "
+		                 "server does not offer SMTPUTF8 (RFC 6531)"));
 	if (c->max_size > 0 && env->size > c->max_size) /* RFC 1870 6 */
-		return fail(c, SMTP_ERR_SIZE, _("the message (%llu octets) exceeds "
-		            "the server's limit of %lu octets (SIZE)"), env->size,
-		            c->max_size);
+		return smtp_fail(c, SMTP_ERR_SIZE, _("the message (%llu octets) exceeds "
+		                 "the server's limit of %lu octets (SIZE)"), env->size,
+		                 c->max_size);
 	rc = (c->ext & SMTP_EXT_PIPELINING)
 	         ? envelope_pipelined(c, env, res, utf8)
 	         : envelope_stepwise(c, env, res, utf8);
 	if (rc == SMTP_OK && res->data.code != 354)
-		rc = refused(c, &res->data, "DATA");
+		rc = smtp_refused(c, &res->data, "DATA");
 	if (rc != SMTP_OK) {
 		reset_after(c);
 		return rc;
 	}
 	/* C: (the message)  C: .   S: 250 2.0.0 queued */
 	if ((rc = send_body(c, src)) == SMTP_OK)
-		rc = read_reply(c, &res->data, NULL);
+		rc = smtp_read_reply(c, &res->data, NULL);
 	if (rc == SMTP_OK && res->data.code / 100 != 2)
-		rc = refused(c, &res->data, _("the message"));
+		rc = smtp_refused(c, &res->data, _("the message"));
 	return rc;
 }
 
@@ -705,7 +558,7 @@ int smtp_rset(struct smtp_client *c)
 	struct smtp_reply r;
 
 	if (c->broken)
-		return fail(c, SMTP_ERR_IO, _("the connection is no longer usable"));
+		return smtp_fail(c, SMTP_ERR_IO, _("the connection is no longer usable"));
 	return command(c, &r, "RSET", "RSET");
 }
 

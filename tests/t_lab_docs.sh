@@ -54,7 +54,7 @@ done
 
 # Every --fail the handouts give is accepted by its server (parsed
 # before --help, which then exits 0).
-for p in smtp_server pop_server; do
+for p in smtp_server pop_server imap_server; do
 	if [ ! -x "./$p" ] || ! grep -q -- '--fail' "$T/$p.help"; then
 		skip "the docs' --fail specs for $p" "no --fail in this tree yet"; continue
 	fi

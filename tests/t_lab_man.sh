@@ -52,7 +52,10 @@ fi
 
 # make install: the pages land under PREFIX/share/man
 if [ -x ./smtp_server ] && [ -x ./pop_server ] && [ -x ./mail_send ] && [ -x ./pop_client ]; then
-	make -s install DESTDIR="$T/root" PREFIX=/usr/local >"$T/install.out" 2>&1
+	# the build the tree holds (make TLS=1 or not): a bare `make install`
+	# after `make TLS=1` would relink every program without TLS
+	tls=$(sed -n 's/^TLS=//p' lib/.tls-build 2>/dev/null)
+	make -s install ${tls:+TLS=$tls} DESTDIR="$T/root" PREFIX=/usr/local >"$T/install.out" 2>&1
 	check "make install exits 0" test $? -eq 0
 	for f in man1/smtp_server.1 man1/pop_server.1 man1/mail_send.1 man1/pop_client.1 man1/imap_server.1 man7/mailab.7; do
 		check "make install puts $f under PREFIX/share/man" test -f "$T/root/usr/local/share/man/$f"

@@ -43,8 +43,11 @@ sends "five-octet replies (250 CRLF): sent" 0 -p $PORT -m x </dev/null
 stop_server $LAST_PID
 start_server "fake_smtp login" fakelogin.log "$FAKE" login || exit 0
 sends "AUTH LOGIN when PLAIN is not offered: sent" 0 -p $PORT -u gizem -w 1234 -m x -v
-has "-v: AUTH LOGIN's 334 challenge decoded" "$T/send.err" '^S: 334 VXNlcm5hbWU6    # base64 of "Username:"$'
-has "-v: AUTH LOGIN's password line decoded" "$T/send.err" '^C: MTIzNA==    # base64 of "1234"$'
+has "-v: AUTH LOGIN's 334 challenge as on the wire" "$T/send.err" '^S: 334 VXNlcm5hbWU6$'
+has "-v: AUTH LOGIN's password line as on the wire" "$T/send.err" '^C: MTIzNA==$'
+sends "AUTH LOGIN with --explain: sent" 0 -p $PORT -u gizem -w 1234 -m x --explain
+has "--explain: the 334 challenge decoded" "$T/send.err" 'in base64, for "Username:"'
+has "--explain: the password line decoded" "$T/send.err" 'base64 of "1234"'
 stop_server $LAST_PID
 start_server "fake_smtp tlsonly" faketls.log "$FAKE" tlsonly || exit 0
 sends "STARTTLS but no AUTH, with -u: exit 77" 77 -p $PORT -u gizem -w 1234 -m x </dev/null
