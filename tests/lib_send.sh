@@ -83,30 +83,4 @@ peak_kib() {
 	tail -n 1 "$T/rss"
 }
 
-# pty_run OUT CMD...: run CMD on a pseudo-terminal, stdout and stderr
-# both into it as a terminal shows them (python3's pty module: portable,
-# unlike script(1)'s options); what it showed goes to OUT, CRLF as LF.
-pty_run() {
-	out=$1; shift
-	"$PY" - "$@" >"$out" <<'X'
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-data = b''
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-_, st = os.waitpid(pid, 0)
-sys.stdout.buffer.write(data.replace(b'\r\n', b'\n'))
-sys.exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 1)
-X
-}
 
-# line_no FILE PATTERN: the number of the first line matching PATTERN.
-line_no() { grep -n -e "$2" "$1" | head -n 1 | cut -d: -f1; }

@@ -23,7 +23,7 @@
 int main(void)
 {
 	puts("skipped: built without TLS");
-	return 0;
+	return CHECK_DONE(); /* nothing checked: 0 */
 }
 
 #else
